@@ -1,0 +1,93 @@
+import { eq } from 'drizzle-orm';
+import type { Actor, RequestMeta } from '../audit/actor';
+import { recordAudit } from '../audit/record-audit';
+import type { Db } from '../db/database';
+import { type ApiKeyRow, apiKeys, orgs } from '../db/schema/index';
+import { DomainError } from '../lib/domain-error';
+import { newId } from '../lib/ids';
+import { countLiveKeys } from './active-count';
+import { resolveExpiry } from './expiry';
+import { validCidrs, validName, validTokenTtl } from './key-fields';
+import { grantCoversGrant, normaliseGrant } from './scopes';
+import { digestSecret, generateClientId, generateSecret, secretPreview } from './secrets';
+
+export interface CreateKeyInput {
+  name: string;
+  scopes: string[];
+  expiresIn?: string | undefined;
+  expiresAt?: string | undefined;
+  tokenTtlSeconds?: number | null | undefined;
+  allowedCidrs?: string[] | undefined;
+}
+
+export interface KeyServiceContext {
+  db: Db;
+  now: Date;
+  catalog: readonly string[];
+  actor: Actor;
+  meta?: RequestMeta | undefined;
+  /** When a key acts, the grant of its token: it may not hand out more (no escalation). */
+  actorGrant?: readonly string[] | undefined;
+}
+
+/**
+ * Creates a key and returns it with its secret, the only time the secret exists in
+ * clear. The org row is locked while counting, so concurrent creates cannot pass the
+ * limit together.
+ */
+export async function createKey(
+  ctx: KeyServiceContext,
+  orgId: string,
+  input: CreateKeyInput,
+): Promise<{ key: ApiKeyRow; secret: string }> {
+  const name = validName(input.name);
+  const scopes = normaliseGrant(input.scopes ?? [], ctx.catalog);
+  const tokenTtlSeconds = validTokenTtl(input.tokenTtlSeconds);
+  const allowedCidrs = validCidrs(input.allowedCidrs);
+  if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, scopes, ctx.catalog)) {
+    throw new DomainError('forbidden', 'a key may only create keys whose scopes its own token covers');
+  }
+  const secret = generateSecret();
+  const secretDigest = await digestSecret(secret);
+  const key = await ctx.db.transaction(async (tx) => {
+    const [org] = await tx.select().from(orgs).where(eq(orgs.id, orgId)).for('update');
+    if (!org) throw new DomainError('not-found', 'no such organisation');
+    const expiresAt = resolveExpiry(input, org, ctx.now);
+    const live = await countLiveKeys(tx, orgId, ctx.now);
+    if (live >= org.maxActiveKeys) {
+      throw new DomainError(
+        'active-key-limit',
+        `organisation ${org.slug} already has ${live} active or disabled keys (limit ${org.maxActiveKeys}); revoke or delete one first`,
+      );
+    }
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        id: newId('key'),
+        orgId,
+        name,
+        clientId: generateClientId(),
+        secretDigest,
+        secretPreview: secretPreview(secret),
+        scopes,
+        allowedCidrs,
+        tokenTtlSeconds,
+        enabled: true,
+        expiresAt,
+        createdAt: ctx.now,
+        createdBy: ctx.actor.label,
+      })
+      .returning();
+    if (!row) throw new Error('insert returned no row');
+    await recordAudit(tx, ctx.now, {
+      orgId,
+      action: 'key.created',
+      actor: ctx.actor,
+      target: { type: 'key', id: row.id },
+      meta: ctx.meta,
+      details: { name, clientId: row.clientId, scopes, expiresAt: expiresAt?.toISOString() ?? null },
+    });
+    return row;
+  });
+  return { key, secret };
+}

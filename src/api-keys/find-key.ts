@@ -1,0 +1,25 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Executor } from '../db/database';
+import { type ApiKeyRow, apiKeys } from '../db/schema/index';
+import { DomainError } from '../lib/domain-error';
+import { CLIENT_ID_PREFIX } from './secrets';
+
+/**
+ * A key of `orgId` by id or clientId. Another org's key is not-found, like a missing
+ * one, so ids cannot be probed across organisations.
+ */
+export async function findKey(
+  db: Executor,
+  orgId: string,
+  ref: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<ApiKeyRow> {
+  const byRef = ref.startsWith(CLIENT_ID_PREFIX) ? eq(apiKeys.clientId, ref) : eq(apiKeys.id, ref);
+  const q = db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.orgId, orgId), byRef, isNull(apiKeys.deletedAt)));
+  const [key] = opts.forUpdate ? await q.for('update') : await q;
+  if (!key) throw new DomainError('not-found', `no key "${ref}" in this organisation`);
+  return key;
+}

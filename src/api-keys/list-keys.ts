@@ -1,0 +1,80 @@
+import { and, desc, eq, gt, ilike, isNotNull, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import type { Executor } from '../db/database';
+import { type ApiKeyRow, apiKeys } from '../db/schema/index';
+import { validationError } from '../lib/domain-error';
+import { KEY_STATUSES, type KeyStatus } from './status';
+
+export type StatusFilter = KeyStatus | 'all';
+export const STATUS_FILTERS: readonly string[] = [...KEY_STATUSES, 'all'];
+
+export interface ListKeysInput {
+  status?: string | undefined;
+  q?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+function statusWhere(status: StatusFilter, now: Date): SQL | undefined {
+  const unexpired = or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now));
+  switch (status) {
+    case 'all':
+      return undefined;
+    case 'revoked':
+      return isNotNull(apiKeys.revokedAt);
+    case 'expired':
+      return and(isNull(apiKeys.revokedAt), lte(apiKeys.expiresAt, now));
+    case 'disabled':
+      return and(isNull(apiKeys.revokedAt), unexpired, eq(apiKeys.enabled, false));
+    case 'active':
+      return and(isNull(apiKeys.revokedAt), unexpired, eq(apiKeys.enabled, true));
+  }
+}
+
+const encodeCursor = (k: ApiKeyRow) => btoa(`${k.createdAt.toISOString()}|${k.id}`).replace(/=+$/, '');
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  try {
+    const [at, id] = atob(cursor).split('|');
+    const d = new Date(at ?? '');
+    if (id && !Number.isNaN(d.getTime())) return { at: d, id };
+  } catch {
+    // fall through
+  }
+  throw validationError('cursor', 'is not a cursor this server returned');
+}
+
+/** Keys of an org, newest first, filtered by derived status and name; keyset-paginated. */
+export async function listKeys(
+  db: Executor,
+  orgId: string,
+  now: Date,
+  input: ListKeysInput,
+): Promise<{ items: ApiKeyRow[]; nextCursor: string | null }> {
+  const status = (input.status ?? 'active') as StatusFilter;
+  if (!STATUS_FILTERS.includes(status))
+    throw validationError('status', `must be one of ${STATUS_FILTERS.join(', ')}`);
+  const limit = input.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw validationError('limit', 'must be 1–100');
+  const conditions: (SQL | undefined)[] = [
+    eq(apiKeys.orgId, orgId),
+    isNull(apiKeys.deletedAt),
+    statusWhere(status, now),
+  ];
+  if (input.q) {
+    const pattern = `%${input.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    conditions.push(ilike(apiKeys.name, pattern));
+  }
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor);
+    conditions.push(or(lt(apiKeys.createdAt, c.at), and(eq(apiKeys.createdAt, c.at), lt(apiKeys.id, c.id))));
+  }
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(and(...conditions))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}

@@ -1,0 +1,48 @@
+import type { Context } from 'hono';
+import { createKeyLookup } from './api-keys/authenticate-key';
+import { BUILTIN_SCOPE_CATALOG } from './api-keys/scopes';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import type { Deps } from './deps';
+import type { Clock } from './lib/clock';
+import type { Log } from './lib/log';
+import { FailureThrottle } from './oauth/failure-throttle';
+import { importKek } from './signing/kek';
+import { Keyset } from './signing/keyset';
+import { advanceSigningKeys } from './signing/lifecycle';
+import { signingPolicy } from './signing/signing-policy';
+import { UsageBuffer } from './usage/usage-buffer';
+
+export interface BuildDepsOptions {
+  database: Database;
+  config: Config;
+  clock: Clock;
+  kekBase64: string;
+  log: Log;
+  clientIp: (c: Context) => string | undefined;
+}
+
+/**
+ * Assembles the app's dependencies over a migrated database: makes sure signing keys
+ * exist (first start) and loads them. Runs on every runtime.
+ */
+export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
+  const kek = await importKek(o.kekBase64);
+  await advanceSigningKeys(o.database.db, kek, signingPolicy(o.config), o.clock.now());
+  const keyset = new Keyset(o.database.db, kek);
+  await keyset.refresh();
+  return {
+    config: o.config,
+    database: o.database,
+    db: o.database.db,
+    clock: o.clock,
+    keyset,
+    kek,
+    keyLookup: createKeyLookup(o.database.db),
+    usage: new UsageBuffer(),
+    throttle: new FailureThrottle(),
+    log: o.log,
+    catalog: BUILTIN_SCOPE_CATALOG,
+    clientIp: o.clientIp,
+  };
+}

@@ -1,0 +1,40 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { usageError } from './cli-error';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses one command's flags strictly; every command also takes --json. */
+export function parseCommand<O extends Options>(argv: string[], options: O, usage: string) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: { ...options, json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw usageError(`${(e as Error).message.split('\n')[0]}; usage: ${usage}`);
+  }
+}
+
+export function required(value: string | undefined, flag: string, usage: string): string {
+  if (value === undefined || value === '') throw usageError(`${flag} is required; usage: ${usage}`);
+  return value;
+}
+
+export function wholeNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw usageError(`${flag} must be a whole number, got "${value}"`);
+  return Number(value);
+}
+
+export async function readStdin(what: string): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write(`${what}: `);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (!text) throw usageError(`${what} is empty: pipe it on standard input`);
+  return text;
+}

@@ -1,0 +1,30 @@
+import type { Context } from 'hono';
+import type { KeyLookup } from './api-keys/authenticate-key';
+import type { Config } from './config';
+import type { Database, Db } from './db/database';
+import type { Clock } from './lib/clock';
+import type { Log } from './lib/log';
+import type { FailureThrottle } from './oauth/failure-throttle';
+import type { Keyset } from './signing/keyset';
+import type { UsageBuffer } from './usage/usage-buffer';
+
+/** Everything the app needs, built by an entry (Node, Workers, tests) and passed in. */
+export interface Deps {
+  config: Config;
+  database: Database;
+  db: Db;
+  clock: Clock;
+  keyset: Keyset;
+  /** Key-encryption key for signing keys at rest. */
+  kek: CryptoKey;
+  keyLookup: KeyLookup;
+  usage: UsageBuffer;
+  throttle: FailureThrottle;
+  log: Log;
+  /** The deployment's scope catalog. */
+  catalog: readonly string[];
+  /** The client's address as the platform reports it (after TRUST_PROXY). */
+  clientIp: (c: Context) => string | undefined;
+}
+
+export type AppEnv = { Variables: { deps: Deps; requestId: string } };

@@ -1,0 +1,73 @@
+import { type HttpBindings, serve } from '@hono/node-server';
+import type { Context } from 'hono';
+import { createApp } from '../app';
+import { startBackground } from '../background';
+import { buildDeps } from '../build-deps';
+import type { Config } from '../config';
+import { migrate } from '../db/migrate';
+import { readMigrations } from '../db/migrations-dir';
+import { openDatabase } from '../db/open';
+import { resolveClientIp } from '../lib/client-ip';
+import { systemClock } from '../lib/clock';
+import type { Log } from '../lib/log';
+import { loadOrCreateKek } from '../signing/kek-file';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The socket's address, or the forwarded client behind a TRUST_PROXY proxy. */
+export const nodeClientIp =
+  (config: Config) =>
+  (c: Context): string | undefined =>
+    resolveClientIp(
+      (c.env as HttpBindings | undefined)?.incoming?.socket?.remoteAddress,
+      c.req.header('x-forwarded-for'),
+      config.trustProxy,
+    );
+
+/** `keymint serve`: opens and migrates the database, then serves until stopped. */
+export async function startNodeServer(config: Config, log: Log): Promise<RunningServer> {
+  const database = await openDatabase(config.databaseUrl, 'keymint serve');
+  try {
+    const applied = await migrate(database, readMigrations());
+    if (applied.length > 0) log.info('migrations applied', { applied });
+    const { kek, created } = loadOrCreateKek(config.kek);
+    if (created) log.info('generated a key-encryption key in keys/kek (mode 0600); back it up');
+    const deps = await buildDeps({
+      database,
+      config,
+      clock: systemClock,
+      kekBase64: kek,
+      log,
+      clientIp: nodeClientIp(config),
+    });
+    const stopBackground = await startBackground(deps);
+    const app = createApp(deps);
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      s.once('error', reject);
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    log.info('keymint listening', { url: `http://${config.host}:${port}`, issuer: config.issuerUrl });
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://${config.host}:${port}`,
+      port,
+      stop: () => {
+        stopping ??= (async () => {
+          await new Promise<void>((r) => server.close(() => r()));
+          await stopBackground();
+          await database.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await database.close().catch(() => {});
+    throw e;
+  }
+}

@@ -1,0 +1,25 @@
+import type { Context } from 'hono';
+import { OAuthError } from './oauth-error';
+
+export const MAX_FORM_BYTES = 64 * 1024;
+
+/**
+ * Reads an application/x-www-form-urlencoded body (RFC 6749 §3.2). Parameters sent
+ * without a value count as omitted (§3.1); a parameter sent twice is refused (§3.1).
+ */
+export async function readForm(c: Context): Promise<Map<string, string>> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') {
+    throw new OAuthError('invalid_request', 'the request body must be application/x-www-form-urlencoded');
+  }
+  const params = new URLSearchParams(await c.req.text());
+  const out = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const [name, value] of params) {
+    if (seen.has(name))
+      throw new OAuthError('invalid_request', `parameter "${name}" was sent more than once`);
+    seen.add(name);
+    if (value !== '') out.set(name, value);
+  }
+  return out;
+}

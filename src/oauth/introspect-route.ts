@@ -1,0 +1,21 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../deps';
+import { activeTokenClaims } from '../tokens/token-activity';
+import { authenticateClient } from './authenticate-client';
+import { readForm } from './form';
+import { NO_STORE, OAuthError } from './oauth-error';
+
+/**
+ * POST /introspect (RFC 7662). A key sees only tokens of its own organisation; any
+ * other token, valid or not, is simply `{"active": false}`.
+ */
+export const introspectRoute = new Hono<AppEnv>().post('/introspect', async (c) => {
+  const deps = c.var.deps;
+  const form = await readForm(c);
+  const caller = await authenticateClient(deps, c, form);
+  const token = form.get('token');
+  if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
+  const claims = token.length > 16_384 ? null : await activeTokenClaims(deps, token);
+  if (!claims || claims.org_id !== caller.orgId) return c.json({ active: false }, 200, NO_STORE);
+  return c.json({ active: true, token_type: 'Bearer', ...claims }, 200, NO_STORE);
+});

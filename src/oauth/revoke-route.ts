@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import { recordAudit } from '../audit/record-audit';
+import type { AppEnv } from '../deps';
+import { verifyOwnAccessToken } from '../signing/access-token';
+import { revokeJti } from '../tokens/revoked-tokens';
+import { authenticateClient } from './authenticate-client';
+import { readForm } from './form';
+import { NO_STORE, OAuthError } from './oauth-error';
+
+/**
+ * POST /revoke (RFC 7009). Answers 200 for tokens that are invalid, expired or of
+ * another organisation too (§2.2), so the endpoint reveals nothing about them.
+ */
+export const revokeRoute = new Hono<AppEnv>().post('/revoke', async (c) => {
+  const deps = c.var.deps;
+  const form = await readForm(c);
+  const caller = await authenticateClient(deps, c, form);
+  const token = form.get('token');
+  if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
+  const now = deps.clock.now();
+  const claims =
+    token.length > 16_384
+      ? null
+      : await verifyOwnAccessToken(deps.keyset, token, { issuer: deps.config.issuerUrl, now });
+  if (claims && claims.org_id === caller.orgId) {
+    await revokeJti(deps.db, claims.jti, claims.org_id, new Date(claims.exp * 1000));
+    await recordAudit(deps.db, now, {
+      orgId: caller.orgId,
+      action: 'token.revoked',
+      actor: { type: 'key', id: caller.clientId, label: caller.clientId },
+      target: { type: 'token', id: claims.jti },
+      meta: { ip: deps.clientIp(c), userAgent: c.req.header('user-agent') },
+      details: { clientId: claims.client_id },
+    });
+  }
+  return c.body(null, 200, NO_STORE);
+});

@@ -1,0 +1,135 @@
+import { and, eq, inArray, lte, ne, sql } from 'drizzle-orm';
+import { systemActor } from '../audit/actor';
+import { recordAudit } from '../audit/record-audit';
+import { bumpChange } from '../changes/bump';
+import type { Db, Tx } from '../db/database';
+import { type SigningKeyRow, signingKeys } from '../db/schema/index';
+import type { SigningAlg } from './algorithms';
+import { generateSigningKey } from './generate-key';
+import { seal, unseal } from './kek';
+
+export interface SigningPolicy {
+  alg: SigningAlg;
+  rotationDays: number;
+  /** The JWKS Cache-Control max-age: a next key is published this long before it signs. */
+  jwksMaxAgeSeconds: number;
+  /** The longest token any key may get: previous keys stay published this long (plus skew). */
+  maxTokenTtlSeconds: number;
+}
+
+export const JWKS_MAX_AGE_SECONDS = 300;
+const VERIFIER_SKEW_SECONDS = 60;
+// Only one instance advances the state machine at a time.
+const ROTATION_LOCK = 4_201_338;
+
+export interface AdvanceResult {
+  changed: boolean;
+  rotated: { from: string; to: string } | null;
+}
+
+async function insertNew(tx: Tx, kek: CryptoKey, alg: SigningAlg, state: 'next' | 'current', now: Date) {
+  const k = await generateSigningKey(alg);
+  const [row] = await tx
+    .insert(signingKeys)
+    .values({
+      kid: k.kid,
+      alg,
+      publicJwk: k.publicJwk,
+      privateJwkSealed: await seal(kek, k.kid, k.privateJwk),
+      state,
+      createdAt: now,
+      activatedAt: state === 'current' ? now : null,
+    })
+    .returning();
+  return row as SigningKeyRow;
+}
+
+/**
+ * Moves signing keys through next → current → previous → retired as the clock says:
+ * creates the first keys, publishes a next key, promotes it once the current key is
+ * `rotationDays` old and the next one has been published for a JWKS max-age (or at
+ * once when `force`), and retires previous keys after their last token has expired.
+ * Idempotent; safe to call from every instance on a timer.
+ */
+export async function advanceSigningKeys(
+  db: Db,
+  kek: CryptoKey,
+  policy: SigningPolicy,
+  now: Date,
+  opts: { force?: boolean } = {},
+): Promise<AdvanceResult> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${ROTATION_LOCK})`);
+    const live = await tx.select().from(signingKeys).where(ne(signingKeys.state, 'retired'));
+    let current = live.find((k) => k.state === 'current');
+    let next = live.find((k) => k.state === 'next');
+    // A wrong KEK must stop us before we seal anything new under it.
+    if (current?.privateJwkSealed) await unseal(kek, current.kid, current.privateJwkSealed);
+    let changed = false;
+    let rotated: AdvanceResult['rotated'] = null;
+
+    if (!current) {
+      // First start: nobody can have cached anything yet, so a key may sign at once.
+      current = await insertNew(tx, kek, policy.alg, 'current', now);
+      changed = true;
+    }
+    if (next && next.alg !== policy.alg) {
+      // SIGNING_ALG changed: the unused next key is replaced by one of the new algorithm.
+      await tx
+        .update(signingKeys)
+        .set({ state: 'retired', retiredAt: now, privateJwkSealed: null })
+        .where(eq(signingKeys.kid, next.kid));
+      next = undefined;
+      changed = true;
+    }
+    if (!next) {
+      next = await insertNew(tx, kek, policy.alg, 'next', now);
+      changed = true;
+    }
+
+    const activatedAt = (current.activatedAt ?? current.createdAt).getTime();
+    const due = activatedAt + policy.rotationDays * 86_400_000 <= now.getTime();
+    const published = next.createdAt.getTime() + policy.jwksMaxAgeSeconds * 1000 <= now.getTime();
+    if (opts.force || (due && published)) {
+      await tx
+        .update(signingKeys)
+        .set({ state: 'previous', deactivatedAt: now })
+        .where(eq(signingKeys.kid, current.kid));
+      await tx
+        .update(signingKeys)
+        .set({ state: 'current', activatedAt: now })
+        .where(eq(signingKeys.kid, next.kid));
+      await insertNew(tx, kek, policy.alg, 'next', now);
+      rotated = { from: current.kid, to: next.kid };
+      changed = true;
+      await recordAudit(tx, now, {
+        orgId: null,
+        action: 'signing_key.rotated',
+        actor: systemActor(opts.force ? 'signing-keys rotate' : 'rotation schedule'),
+        target: { type: 'signing_key', id: next.kid },
+        details: { previousKid: current.kid, alg: next.alg },
+      });
+    }
+
+    // A previous key stays published until every token it signed has expired.
+    const retireBefore = new Date(now.getTime() - (policy.maxTokenTtlSeconds + VERIFIER_SKEW_SECONDS) * 1000);
+    const retired = await tx
+      .update(signingKeys)
+      .set({ state: 'retired', retiredAt: now, privateJwkSealed: null })
+      .where(and(eq(signingKeys.state, 'previous'), lte(signingKeys.deactivatedAt, retireBefore)))
+      .returning({ kid: signingKeys.kid });
+    if (retired.length > 0) changed = true;
+
+    if (changed) await bumpChange(tx);
+    return { changed, rotated };
+  });
+}
+
+export async function listSigningKeys(db: Db, states?: SigningKeyRow['state'][]): Promise<SigningKeyRow[]> {
+  const q = db.select().from(signingKeys);
+  const rows = states ? await q.where(inArray(signingKeys.state, states)) : await q;
+  const order = { next: 0, current: 1, previous: 2, retired: 3 } as const;
+  return rows.sort(
+    (a, b) => order[a.state] - order[b.state] || b.createdAt.getTime() - a.createdAt.getTime(),
+  );
+}
