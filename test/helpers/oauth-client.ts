@@ -21,11 +21,18 @@ export function postForm(
   params: Record<string, string> | string,
   o: PostFormOptions = {},
 ): Promise<Response> {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...o.headers };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    ...o.headers,
+  };
   if (o.auth) headers.authorization = basicAuth(o.auth.id, o.auth.secret);
   const body = typeof params === 'string' ? params : new URLSearchParams(params).toString();
   return Promise.resolve(
-    app.request(path, { method: 'POST', headers, body }, { incoming: { socket: { remoteAddress: o.ip ?? '203.0.113.10' } } }),
+    app.request(
+      path,
+      { method: 'POST', headers, body },
+      { incoming: { socket: { remoteAddress: o.ip ?? '203.0.113.10' } } },
+    ),
   );
 }
 
@@ -35,8 +42,13 @@ export function requestToken(
   params: Record<string, string> = {},
   o: Omit<PostFormOptions, 'auth'> = {},
 ): Promise<Response> {
-  return postForm(app, '/token', { grant_type: 'client_credentials', ...params }, {
-    ...o,
-    auth: { id: key.clientId, secret: key.secret },
-  });
+  return postForm(
+    app,
+    '/token',
+    { grant_type: 'client_credentials', ...params },
+    {
+      ...o,
+      auth: { id: key.clientId, secret: key.secret },
+    },
+  );
 }

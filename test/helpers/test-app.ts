@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
+import { type CreateKeyInput, createKey, type KeyServiceContext } from '../../src/api-keys/create-key';
 import { createApp } from '../../src/app';
-import { createKey, type CreateKeyInput, type KeyServiceContext } from '../../src/api-keys/create-key';
 import { operatorActor } from '../../src/audit/actor';
 import { buildDeps } from '../../src/build-deps';
 import { type Config, parseConfig } from '../../src/config';
@@ -22,7 +22,10 @@ export interface TestApp {
   /** A service context acting as the operator, at the clock's time. */
   ctx(): KeyServiceContext;
   newOrg(slug?: string, maxActiveKeys?: number): Promise<{ id: string; slug: string }>;
-  newKey(orgId: string, input?: Partial<CreateKeyInput>): Promise<{ id: string; clientId: string; secret: string }>;
+  newKey(
+    orgId: string,
+    input?: Partial<CreateKeyInput>,
+  ): Promise<{ id: string; clientId: string; secret: string }>;
   close(): Promise<void>;
 }
 
@@ -60,7 +63,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       return createOrg(deps.db, clock.now(), operatorActor(), { slug, maxActiveKeys });
     },
     async newKey(orgId, input = {}) {
-      const { key, secret } = await createKey(ctx(), orgId, { name: 'test key', scopes: ['read:*'], ...input });
+      const { key, secret } = await createKey(ctx(), orgId, {
+        name: 'test key',
+        scopes: ['read:*'],
+        ...input,
+      });
       return { id: key.id, clientId: key.clientId, secret };
     },
     close: () => testDb.drop(),

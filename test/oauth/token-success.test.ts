@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app';
 import { postForm, requestToken } from '../helpers/oauth-client';
+import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let t: TestApp;
 let org: { id: string };
@@ -10,7 +10,7 @@ beforeAll(async () => {
   t = await createTestApp();
   org = await t.newOrg('acme');
 });
-afterAll(() => t.close());
+afterAll(() => t?.close());
 
 async function jwks() {
   const res = await t.app.request('/.well-known/jwks.json');
@@ -26,7 +26,11 @@ describe('POST /token with client_secret_basic', () => {
     expect(res.headers.get('pragma')).toBe('no-cache');
     const body = await res.json();
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'scope', 'token_type']);
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 300, scope: 'read:subjects write:subjects' });
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'read:subjects write:subjects',
+    });
 
     const header = decodeProtectedHeader(body.access_token);
     expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
@@ -52,7 +56,8 @@ describe('POST /token with client_secret_basic', () => {
     const key = await t.newKey(org.id);
     const a = await (await requestToken(t.app, key)).json();
     const b = await (await requestToken(t.app, key)).json();
-    const jti = (tok: string) => JSON.parse(Buffer.from(tok.split('.')[1] as string, 'base64url').toString()).jti;
+    const jti = (tok: string) =>
+      JSON.parse(Buffer.from(tok.split('.')[1] as string, 'base64url').toString()).jti;
     expect(jti(a.access_token)).not.toBe(jti(b.access_token));
   });
 });
