@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database';
 import { apiKeys, usageHourly } from '../db/schema/index';
 
@@ -64,9 +64,7 @@ export class UsageBuffer {
         await db
           .update(apiKeys)
           .set({ lastUsedAt: u.at, lastUsedIp: u.ip })
-          .where(
-            sql`${eq(apiKeys.id, keyId)} AND (${apiKeys.lastUsedAt} IS NULL OR ${apiKeys.lastUsedAt} < ${u.at})`,
-          );
+          .where(and(eq(apiKeys.id, keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, u.at))));
       }
     } catch (e) {
       // Put the counts back so a passing database error loses nothing.
