@@ -18,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const jwksBody = async () => (await (await t.app.request('/.well-known/jwks.json')).json()) as { keys: Record<string, string>[] };
+const jwksBody = async () =>
+  (await (await t.app.request('/.well-known/jwks.json')).json()) as { keys: Record<string, string>[] };
 const kids = async () => (await jwksBody()).keys.map((k) => k.kid);
 const issue = async () => (await (await requestToken(t.app, key)).json()).access_token as string;
 const advance = async (force = false) => {
@@ -29,7 +30,8 @@ const advance = async (force = false) => {
 };
 const byState = async () => {
   const rows = await listSigningKeys(t.deps.db);
-  return Object.fromEntries(['next', 'current', 'previous', 'retired'].map((s) => [s, rows.filter((r) => r.state === s).map((r) => r.kid)]));
+  const of = (state: string) => rows.filter((r) => r.state === state).map((r) => r.kid);
+  return { next: of('next'), current: of('current'), previous: of('previous'), retired: of('retired') };
 };
 
 describe('the JWKS', () => {
@@ -84,9 +86,13 @@ describe('scheduled rotation (30 days by default)', () => {
     const newToken = await issue();
     expect(decodeProtectedHeader(newToken).kid).toBe(before.next[0]);
     const set = createLocalJWKSet(await jwksBody());
-    await expect(jwtVerify(newToken, set, { issuer: 'http://issuer.test', currentDate: t.clock.now() })).resolves.toBeTruthy();
+    await expect(
+      jwtVerify(newToken, set, { issuer: 'http://issuer.test', currentDate: t.clock.now() }),
+    ).resolves.toBeTruthy();
     // A token signed before the rotation still verifies against the published set.
-    await expect(jwtVerify(oldToken, set, { issuer: 'http://issuer.test', currentDate: issuedAt })).resolves.toBeTruthy();
+    await expect(
+      jwtVerify(oldToken, set, { issuer: 'http://issuer.test', currentDate: issuedAt }),
+    ).resolves.toBeTruthy();
 
     // The previous key stays until the longest possible token (3600 s) plus skew has expired.
     t.clock.advance(3600);
@@ -95,7 +101,10 @@ describe('scheduled rotation (30 days by default)', () => {
     t.clock.advance(61);
     await advance();
     expect(await kids()).not.toContain(before.current[0]);
-    const [retired] = await t.deps.db.select().from(signingKeys).where(eq(signingKeys.kid, before.current[0] as string));
+    const [retired] = await t.deps.db
+      .select()
+      .from(signingKeys)
+      .where(eq(signingKeys.kid, before.current[0] as string));
     expect(retired?.state).toBe('retired');
     expect(retired?.privateJwkSealed).toBeNull();
   });
@@ -124,7 +133,9 @@ describe('scheduled rotation (30 days by default)', () => {
     const results = await Promise.all(
       Array.from({ length: 4 }, () => advanceSigningKeys(t.deps.db, kek, es, t.clock.now())),
     );
-    expect(results.filter((r) => r.rotated)).toEqual([expect.objectContaining({ rotated: { from: before.current[0], to: before.next[0] } })]);
+    expect(results.filter((r) => r.rotated)).toEqual([
+      expect.objectContaining({ rotated: { from: before.current[0], to: before.next[0] } }),
+    ]);
     const mid = await byState();
     expect(mid.current).toEqual(before.next);
     expect(mid.next).toHaveLength(1);
@@ -139,7 +150,9 @@ describe('scheduled rotation (30 days by default)', () => {
 
 describe('private keys at rest', () => {
   it('are sealed under the KEK and useless without it', async () => {
-    const rows = await t.deps.db.execute(sql`SELECT private_jwk_sealed FROM signing_keys WHERE private_jwk_sealed IS NOT NULL`);
+    const rows = await t.deps.db.execute(
+      sql`SELECT private_jwk_sealed FROM signing_keys WHERE private_jwk_sealed IS NOT NULL`,
+    );
     const text = JSON.stringify(rows);
     expect(text).not.toMatch(/"d"|\\"d\\"/);
     await expect(
