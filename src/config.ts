@@ -103,6 +103,8 @@ export const configSchema = z
 
 export class ConfigError extends Error {}
 
+const SECRET_SETTINGS = new Set(['KEYMINT_KEK', 'DATABASE_URL']);
+
 /**
  * Parses settings from an environment-like record. Empty strings count as unset, so
  * `PORT= npm start` behaves like no PORT at all. Throws ConfigError with one line
@@ -118,7 +120,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const name = String(issue?.path[0] ?? 'environment');
-  // Never echo the KEK: it is a secret.
-  const got = name === 'KEYMINT_KEK' ? '' : ` (got ${JSON.stringify(source[name] ?? '')})`;
+  // Never echo values that may hold secrets (the KEK, a database password).
+  const got = SECRET_SETTINGS.has(name) ? '' : ` (got ${JSON.stringify(source[name] ?? '')})`;
   throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}${got}`);
 }

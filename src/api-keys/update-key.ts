@@ -17,7 +17,8 @@ export interface UpdateKeyInput {
   enabled?: boolean | undefined;
 }
 
-const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const same = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Renames, re-scopes, re-limits, disables or enables a key; each change is audited
@@ -57,7 +58,10 @@ export async function updateKey(
     }
     if (cidrs && !same(cidrs, current.allowedCidrs)) {
       set.allowedCidrs = cidrs;
-      events.push({ action: 'key.allowed_cidrs_changed', details: { from: current.allowedCidrs, to: cidrs } });
+      events.push({
+        action: 'key.allowed_cidrs_changed',
+        details: { from: current.allowedCidrs, to: cidrs },
+      });
     }
     if (ttl !== undefined && ttl !== current.tokenTtlSeconds) {
       set.tokenTtlSeconds = ttl;

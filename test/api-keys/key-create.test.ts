@@ -102,21 +102,31 @@ describe('expiry', () => {
 
 describe('fields', () => {
   it('validates names, scopes, lifetimes and CIDRs with per-field messages', async () => {
-    await expect(create({ name: '' })).rejects.toMatchObject({ type: 'validation', fields: [{ field: 'name' }] });
+    await expect(create({ name: '' })).rejects.toMatchObject({
+      type: 'validation',
+      fields: [{ field: 'name' }],
+    });
     await expect(create({ name: 'x'.repeat(101) })).rejects.toMatchObject({ type: 'validation' });
     await expect(create({ scopes: [] })).rejects.toMatchObject({ fields: [{ field: 'scopes' }] });
     await expect(create({ scopes: ['read'] })).rejects.toMatchObject({ fields: [{ field: 'scopes[0]' }] });
     await expect(create({ scopes: ['delete:keys'] })).rejects.toMatchObject({ type: 'validation' });
     await expect(create({ scopes: ['read:planets'] })).rejects.toMatchObject({ type: 'validation' });
-    await expect(create({ tokenTtlSeconds: 59 })).rejects.toMatchObject({ fields: [{ field: 'tokenTtlSeconds' }] });
+    await expect(create({ tokenTtlSeconds: 59 })).rejects.toMatchObject({
+      fields: [{ field: 'tokenTtlSeconds' }],
+    });
     await expect(create({ tokenTtlSeconds: 3601 })).rejects.toMatchObject({ type: 'validation' });
-    await expect(create({ allowedCidrs: ['10.0.0.1/8'] })).rejects.toMatchObject({ fields: [{ field: 'allowedCidrs[0]' }] });
+    await expect(create({ allowedCidrs: ['10.0.0.1/8'] })).rejects.toMatchObject({
+      fields: [{ field: 'allowedCidrs[0]' }],
+    });
     await expect(create({ allowedCidrs: ['300.0.0.0/8'] })).rejects.toMatchObject({ type: 'validation' });
     await expect(create({ allowedCidrs: ['2001:db8::/129'] })).rejects.toMatchObject({ type: 'validation' });
   });
 
   it('normalises CIDRs and keeps wildcard grants as given', async () => {
-    const { key } = await create({ allowedCidrs: ['10.1.2.3', '2001:DB8:0:0::/64'], scopes: ['*:*', 'read:*'] });
+    const { key } = await create({
+      allowedCidrs: ['10.1.2.3', '2001:DB8:0:0::/64'],
+      scopes: ['*:*', 'read:*'],
+    });
     expect(key.allowedCidrs).toEqual(['10.1.2.3/32', '2001:db8::/64']);
     expect(key.scopes).toEqual(['*:*', 'read:*']);
   });
@@ -126,7 +136,9 @@ describe('fields', () => {
     const body = await (await requestToken(t.app, { clientId: key.clientId, secret })).json();
     expect(body.scope).toBe('read:subjects write:subjects read:usage');
     const all = await create({ scopes: ['*:*'] });
-    const everything = await (await requestToken(t.app, { clientId: all.key.clientId, secret: all.secret })).json();
+    const everything = await (
+      await requestToken(t.app, { clientId: all.key.clientId, secret: all.secret })
+    ).json();
     expect(everything.scope).toBe('read:subjects write:subjects read:keys write:keys read:usage read:audit');
   });
 });
@@ -144,7 +156,9 @@ describe('listing', () => {
     await revokeKey(t.ctx(), org.id, made[0]?.id as string);
     const now = t.clock.now();
     expect((await listKeys(t.deps.db, org.id, now, {})).items).toHaveLength(5);
-    expect((await listKeys(t.deps.db, org.id, now, { status: 'revoked' })).items.map((k) => k.id)).toEqual([made[0]?.id]);
+    expect((await listKeys(t.deps.db, org.id, now, { status: 'revoked' })).items.map((k) => k.id)).toEqual([
+      made[0]?.id,
+    ]);
     expect((await listKeys(t.deps.db, org.id, now, { status: 'all' })).items).toHaveLength(6);
     expect((await listKeys(t.deps.db, org.id, now, { q: 'DEPLOY' })).items).toHaveLength(4);
     expect((await listKeys(t.deps.db, org.id, now, { q: '50%' })).items).toHaveLength(1);
@@ -152,12 +166,22 @@ describe('listing', () => {
 
     const first = await listKeys(t.deps.db, org.id, now, { status: 'all', limit: 4 });
     expect(first.items.map((k) => k.name)).toEqual(['other_50%', 'deploy-4', 'deploy-3', 'deploy-2']);
-    const second = await listKeys(t.deps.db, org.id, now, { status: 'all', limit: 4, cursor: first.nextCursor ?? '' });
+    const second = await listKeys(t.deps.db, org.id, now, {
+      status: 'all',
+      limit: 4,
+      cursor: first.nextCursor ?? '',
+    });
     expect(second.items.map((k) => k.name)).toEqual(['deploy-1', 'deploy-0']);
     expect(second.nextCursor).toBeNull();
 
-    await expect(listKeys(t.deps.db, org.id, now, { status: 'bogus' })).rejects.toMatchObject({ type: 'validation' });
-    await expect(listKeys(t.deps.db, org.id, now, { cursor: 'nonsense' })).rejects.toMatchObject({ type: 'validation' });
-    await expect(listKeys(t.deps.db, org.id, now, { limit: 0 })).rejects.toMatchObject({ type: 'validation' });
+    await expect(listKeys(t.deps.db, org.id, now, { status: 'bogus' })).rejects.toMatchObject({
+      type: 'validation',
+    });
+    await expect(listKeys(t.deps.db, org.id, now, { cursor: 'nonsense' })).rejects.toMatchObject({
+      type: 'validation',
+    });
+    await expect(listKeys(t.deps.db, org.id, now, { limit: 0 })).rejects.toMatchObject({
+      type: 'validation',
+    });
   });
 });

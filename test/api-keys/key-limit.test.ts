@@ -15,13 +15,16 @@ describe('at most 10 active-or-disabled keys per organisation', () => {
   it('gives exactly 10 successes to 50 simultaneous creates on an empty org', async () => {
     const org = await t.newOrg();
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => createKey(t.ctx(), org.id, { name: `k${i}`, scopes: ['read:subjects'] })),
+      Array.from({ length: 50 }, (_, i) =>
+        createKey(t.ctx(), org.id, { name: `k${i}`, scopes: ['read:subjects'] }),
+      ),
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r) => r.status === 'rejected');
     expect(ok).toHaveLength(10);
     expect(refused).toHaveLength(40);
-    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ type: 'active-key-limit' });
+    for (const r of refused)
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ type: 'active-key-limit' });
     const all = await listKeys(t.deps.db, org.id, t.clock.now(), { status: 'all', limit: 100 });
     expect(all.items).toHaveLength(10);
   });

@@ -56,7 +56,9 @@ describe('only active keys obtain tokens', () => {
   });
 
   it('never lets a token outlive its key', async () => {
-    const key = await t.newKey(orgId, { expiresAt: new Date(t.clock.now().getTime() + 120_000).toISOString() });
+    const key = await t.newKey(orgId, {
+      expiresAt: new Date(t.clock.now().getTime() + 120_000).toISOString(),
+    });
     const body = await (await requestToken(t.app, key)).json();
     expect(body.expires_in).toBe(120);
     const claims = decodeJwt(body.access_token);
@@ -73,7 +75,9 @@ describe('only active keys obtain tokens', () => {
     const key = await t.newKey(orgId);
     await revokeKey(t.ctx(), orgId, key.id);
     const other = await t.newKey(orgId);
-    expect(await refused({ clientId: key.clientId, secret: other.secret })).toBe('client authentication failed');
+    expect(await refused({ clientId: key.clientId, secret: other.secret })).toBe(
+      'client authentication failed',
+    );
   });
 });
 

@@ -39,11 +39,33 @@ describe('org and key commands', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const org = JSON.parse(r.stdout);
-    expect(org).toEqual({ id: expect.stringMatching(/^org_/), slug: 'acme', name: 'Acme Corp', maxActiveKeys: 5, createdAt: expect.any(String) });
+    expect(org).toEqual({
+      id: expect.stringMatching(/^org_/),
+      slug: 'acme',
+      name: 'Acme Corp',
+      maxActiveKeys: 5,
+      createdAt: expect.any(String),
+    });
   });
 
   it('creates a key, showing the secret once', async () => {
-    const r = await cli(['key', 'create', '--org', 'acme', '--name', 'ci', '--scope', 'read:subjects', '--scope', 'read:keys', '--ttl', '600', '--allow-ip', '10.0.0.0/8', '--json']);
+    const r = await cli([
+      'key',
+      'create',
+      '--org',
+      'acme',
+      '--name',
+      'ci',
+      '--scope',
+      'read:subjects',
+      '--scope',
+      'read:keys',
+      '--ttl',
+      '600',
+      '--allow-ip',
+      '10.0.0.0/8',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const key = JSON.parse(r.stdout);
     expect(key).toMatchObject({
@@ -59,7 +81,18 @@ describe('org and key commands', () => {
     expect(Date.parse(key.expiresAt) - Date.parse(key.createdAt)).toBe(90 * 86_400_000);
     clientId = key.clientId;
 
-    const human = await cli(['key', 'create', '--org', 'acme', '--name', 'deploy', '--scope', 'read:*', '--expires-in', 'never']);
+    const human = await cli([
+      'key',
+      'create',
+      '--org',
+      'acme',
+      '--name',
+      'deploy',
+      '--scope',
+      'read:*',
+      '--expires-in',
+      'never',
+    ]);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/client_id: +km_/);
     expect(human.stdout).toMatch(/client_secret: +kms_/);
@@ -79,22 +112,44 @@ describe('org and key commands', () => {
   it('rotates and revokes by clientId', async () => {
     const rotated = await cli(['key', 'rotate', clientId, '--org', 'acme', '--grace-period', '60', '--json']);
     expect(rotated.code).toBe(0);
-    expect(JSON.parse(rotated.stdout)).toMatchObject({ clientId, clientSecret: expect.stringMatching(/^kms_/), rotatedAt: expect.any(String) });
+    expect(JSON.parse(rotated.stdout)).toMatchObject({
+      clientId,
+      clientSecret: expect.stringMatching(/^kms_/),
+      rotatedAt: expect.any(String),
+    });
     const revoked = await cli(['key', 'revoke', clientId, '--org', 'acme', '--json']);
     expect(revoked.code).toBe(0);
     expect(JSON.parse(revoked.stdout)).toMatchObject({ clientId, status: 'revoked' });
-    const listed = JSON.parse((await cli(['key', 'list', '--org', 'acme', '--status', 'revoked', '--json'])).stdout);
+    const listed = JSON.parse(
+      (await cli(['key', 'list', '--org', 'acme', '--status', 'revoked', '--json'])).stdout,
+    );
     expect(listed.items.map((k: { clientId: string }) => k.clientId)).toEqual([clientId]);
   });
 
   it('explains every mistake in one line on stderr with a non-zero exit', async () => {
     const cases: [string[], number, RegExp][] = [
       [['key', 'create', '--org', 'acme', '--name', 'x'], 2, /--scope/],
-      [['key', 'create', '--org', 'nope', '--name', 'x', '--scope', 'read:keys'], 1, /no organisation "nope"/],
-      [['key', 'create', '--org', 'acme', '--name', 'x', '--scope', 'read:keys', '--expires-in', '7d'], 1, /expiresIn: must be one of 30d/],
+      [
+        ['key', 'create', '--org', 'nope', '--name', 'x', '--scope', 'read:keys'],
+        1,
+        /no organisation "nope"/,
+      ],
+      [
+        ['key', 'create', '--org', 'acme', '--name', 'x', '--scope', 'read:keys', '--expires-in', '7d'],
+        1,
+        /expiresIn: must be one of 30d/,
+      ],
       [['key', 'create', '--org', 'acme', '--name', 'x', '--scope', 'fly:planes'], 1, /not action:resource/],
-      [['key', 'create', '--org', 'acme', '--name', 'x', '--scope', 'read:keys', '--ttl', 'ten'], 2, /--ttl must be a whole number/],
-      [['key', 'rotate', 'km_0000000000000000000000', '--org', 'acme'], 1, /no key "km_0000000000000000000000"/],
+      [
+        ['key', 'create', '--org', 'acme', '--name', 'x', '--scope', 'read:keys', '--ttl', 'ten'],
+        2,
+        /--ttl must be a whole number/,
+      ],
+      [
+        ['key', 'rotate', 'km_0000000000000000000000', '--org', 'acme'],
+        1,
+        /no key "km_0000000000000000000000"/,
+      ],
       [['key', 'list', '--org', 'acme', '--bogus'], 2, /bogus/],
       [['key', 'frobnicate'], 2, /unknown key command/],
       [['org', 'create', 'Bad Slug'], 1, /slug/],
@@ -117,9 +172,20 @@ describe('org and key commands', () => {
 
   it('holds the active-key limit', async () => {
     for (let i = 0; i < 4; i++) {
-      expect((await cli(['key', 'create', '--org', 'acme', '--name', `k${i}`, '--scope', 'read:keys'])).code).toBe(0);
+      expect(
+        (await cli(['key', 'create', '--org', 'acme', '--name', `k${i}`, '--scope', 'read:keys'])).code,
+      ).toBe(0);
     }
-    const over = await cli(['key', 'create', '--org', 'acme', '--name', 'one too many', '--scope', 'read:keys']);
+    const over = await cli([
+      'key',
+      'create',
+      '--org',
+      'acme',
+      '--name',
+      'one too many',
+      '--scope',
+      'read:keys',
+    ]);
     expect(over.code).toBe(1);
     expect(oneLine(over.stderr)).toMatch(/limit 5/);
   });
@@ -127,7 +193,10 @@ describe('org and key commands', () => {
 
 describe('signing-keys', () => {
   it('lists the next and current keys, and rotates on demand', async () => {
-    const before = JSON.parse((await cli(['signing-keys', 'list', '--json'])).stdout).items as { kid: string; state: string }[];
+    const before = JSON.parse((await cli(['signing-keys', 'list', '--json'])).stdout).items as {
+      kid: string;
+      state: string;
+    }[];
     const next = before.find((k) => k.state === 'next');
     const current = before.find((k) => k.state === 'current');
     expect(next && current).toBeTruthy();
@@ -147,7 +216,16 @@ describe('token', () => {
     try {
       const key = await server.newKey((await server.newOrg()).id, { scopes: ['read:subjects', 'read:keys'] });
       const r = await runCli(
-        ['token', '--issuer', server.url, '--client-id', key.clientId, '--client-secret-stdin', '--scope', 'read:keys'],
+        [
+          'token',
+          '--issuer',
+          server.url,
+          '--client-id',
+          key.clientId,
+          '--client-secret-stdin',
+          '--scope',
+          'read:keys',
+        ],
         { cwd, stdin: `${key.secret}\n` },
       );
       expect(r.stderr).toBe('');
@@ -156,10 +234,13 @@ describe('token', () => {
       const claims = JSON.parse(Buffer.from(r.stdout.split('.')[1] as string, 'base64url').toString());
       expect(claims).toMatchObject({ client_id: key.clientId, scope: 'read:keys' });
 
-      const bad = await runCli(['token', '--issuer', server.url, '--client-id', key.clientId, '--client-secret-stdin'], {
-        cwd,
-        stdin: 'kms_wrong',
-      });
+      const bad = await runCli(
+        ['token', '--issuer', server.url, '--client-id', key.clientId, '--client-secret-stdin'],
+        {
+          cwd,
+          stdin: 'kms_wrong',
+        },
+      );
       expect(bad.code).toBe(1);
       expect(oneLine(bad.stderr)).toMatch(/401 invalid_client/);
       expect(bad.stdout).toBe('');

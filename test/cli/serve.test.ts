@@ -40,7 +40,11 @@ async function startServer() {
 }
 
 const jwksKids = async () =>
-  ((await (await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys
+  (
+    (await (await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).json()) as {
+      keys: { kid: string }[];
+    }
+  ).keys
     .map((k) => k.kid)
     .sort();
 

@@ -14,8 +14,16 @@ export interface CliResult {
 
 /** Spawns `keymint <args>` as `npm run keymint --` would, in `cwd`, with only the given settings. */
 export function spawnCli(args: string[], o: { cwd: string; env?: Record<string, string> }): ChildProcess {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...o.env };
-  return spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd: o.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    ...o.env,
+  };
+  return spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], {
+    cwd: o.cwd,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 export function runCli(

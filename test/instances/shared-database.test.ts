@@ -1,7 +1,7 @@
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app';
 import { revokeKey } from '../../src/api-keys/revoke-key';
+import { createApp } from '../../src/app';
 import { startBackground } from '../../src/background';
 import { buildDeps } from '../../src/build-deps';
 import type { Database } from '../../src/db/database';
@@ -57,14 +57,18 @@ describe('instances sharing one database', () => {
     const token = (await (await requestToken(b.app, key)).json()).access_token as string;
     const auth = { id: key.clientId, secret: key.secret };
     expect((await postForm(a.app, '/revoke', { token }, { auth })).status).toBe(200);
-    expect(await (await postForm(b.app, '/introspect', { token }, { auth })).json()).toEqual({ active: false });
+    expect(await (await postForm(b.app, '/introspect', { token }, { auth })).json()).toEqual({
+      active: false,
+    });
   });
 
   it('signs with a signing key rotated elsewhere within one second', async () => {
     const key = await a.newKey(orgId);
     const before = decodeProtectedHeader((await (await requestToken(b.app, key)).json()).access_token).kid;
     const kek = await importKek(a.kek);
-    const r = await advanceSigningKeys(a.deps.db, kek, signingPolicy(a.config), a.clock.now(), { force: true });
+    const r = await advanceSigningKeys(a.deps.db, kek, signingPolicy(a.config), a.clock.now(), {
+      force: true,
+    });
     expect(r.rotated?.from).toBe(before);
     const started = Date.now();
     let kid = before;
@@ -74,7 +78,9 @@ describe('instances sharing one database', () => {
     }
     expect(kid).toBe(r.rotated?.to);
     // The JWKS of B publishes the new next key too, without anyone restarting B.
-    const jwks = (await (await b.app.request('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] };
+    const jwks = (await (await b.app.request('/.well-known/jwks.json')).json()) as {
+      keys: { kid: string }[];
+    };
     expect(jwks.keys.map((k) => k.kid)).toContain(r.rotated?.from);
     expect(jwks.keys).toHaveLength(3);
   });

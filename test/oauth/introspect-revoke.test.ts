@@ -74,7 +74,12 @@ describe('POST /introspect (RFC 7662)', () => {
     const res = await postForm(t.app, '/introspect', { token: 'x' }, { ip: '198.18.0.1' });
     expect(res.status).toBe(401);
     expect((await res.json()).error).toBe('invalid_client');
-    const missing = await postForm(t.app, '/introspect', {}, { auth: { id: caller.clientId, secret: caller.secret } });
+    const missing = await postForm(
+      t.app,
+      '/introspect',
+      {},
+      { auth: { id: caller.clientId, secret: caller.secret } },
+    );
     expect(missing.status).toBe(400);
     expect((await missing.json()).error).toBe('invalid_request');
   });
@@ -84,9 +89,14 @@ describe('POST /revoke (RFC 7009)', () => {
   it('revokes a token of the caller’s organisation: introspection then says inactive', async () => {
     const key = await t.newKey(orgA);
     const token = await tokenOf(key);
-    const res = await postForm(t.app, '/revoke', { token, token_type_hint: 'access_token' }, {
-      auth: { id: caller.clientId, secret: caller.secret },
-    });
+    const res = await postForm(
+      t.app,
+      '/revoke',
+      { token, token_type_hint: 'access_token' },
+      {
+        auth: { id: caller.clientId, secret: caller.secret },
+      },
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
     expect(await introspect(token)).toEqual({ active: false });
@@ -96,7 +106,12 @@ describe('POST /revoke (RFC 7009)', () => {
 
   it('answers 200 but changes nothing for another organisation’s token', async () => {
     const token = await tokenOf(caller);
-    const res = await postForm(t.app, '/revoke', { token }, { auth: { id: stranger.clientId, secret: stranger.secret } });
+    const res = await postForm(
+      t.app,
+      '/revoke',
+      { token },
+      { auth: { id: stranger.clientId, secret: stranger.secret } },
+    );
     expect(res.status).toBe(200);
     expect((await introspect(token)).active).toBe(true);
   });
@@ -111,7 +126,12 @@ describe('POST /revoke (RFC 7009)', () => {
 
   it('requires client authentication and a token parameter', async () => {
     expect((await postForm(t.app, '/revoke', { token: 'x' }, { ip: '198.18.0.2' })).status).toBe(401);
-    const res = await postForm(t.app, '/revoke', {}, { auth: { id: caller.clientId, secret: caller.secret } });
+    const res = await postForm(
+      t.app,
+      '/revoke',
+      {},
+      { auth: { id: caller.clientId, secret: caller.secret } },
+    );
     expect((await res.json()).error).toBe('invalid_request');
   });
 });

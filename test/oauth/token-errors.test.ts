@@ -31,13 +31,22 @@ const nextIp = () => `198.51.100.${++ip}`;
 
 describe('invalid_request', () => {
   it('refuses a missing grant_type', async () => {
-    await expectError(await postForm(t.app, '/token', {}, { auth: { id: key.clientId, secret: key.secret } }), 400, 'invalid_request');
+    await expectError(
+      await postForm(t.app, '/token', {}, { auth: { id: key.clientId, secret: key.secret } }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('refuses a parameter sent twice', async () => {
-    const res = await postForm(t.app, '/token', 'grant_type=client_credentials&scope=read:keys&scope=read:subjects', {
-      auth: { id: key.clientId, secret: key.secret },
-    });
+    const res = await postForm(
+      t.app,
+      '/token',
+      'grant_type=client_credentials&scope=read:keys&scope=read:subjects',
+      {
+        auth: { id: key.clientId, secret: key.secret },
+      },
+    );
     const body = await expectError(res, 400, 'invalid_request');
     expect(body.error_description).toContain('scope');
   });
@@ -62,13 +71,18 @@ describe('invalid_request', () => {
   });
 
   it('refuses audience and resource together', async () => {
-    const res = await requestToken(t.app, key, { audience: 'http://issuer.test', resource: 'http://issuer.test' });
+    const res = await requestToken(t.app, key, {
+      audience: 'http://issuer.test',
+      resource: 'http://issuer.test',
+    });
     await expectError(res, 400, 'invalid_request');
   });
 
   it('answers 413 for a body over 64 KiB, announced or streamed', async () => {
     const big = `grant_type=client_credentials&pad=${'a'.repeat(70 * 1024)}`;
-    const announced = await postForm(t.app, '/token', big, { auth: { id: key.clientId, secret: key.secret } });
+    const announced = await postForm(t.app, '/token', big, {
+      auth: { id: key.clientId, secret: key.secret },
+    });
     expect(announced.status).toBe(413);
     expect((await announced.json()).error).toBe('invalid_request');
     const stream = new ReadableStream({
@@ -95,8 +109,18 @@ describe('invalid_request', () => {
 
 describe('unsupported_grant_type', () => {
   it('refuses other grants', async () => {
-    for (const grant of ['password', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code']) {
-      const res = await postForm(t.app, '/token', { grant_type: grant }, { auth: { id: key.clientId, secret: key.secret } });
+    for (const grant of [
+      'password',
+      'authorization_code',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:device_code',
+    ]) {
+      const res = await postForm(
+        t.app,
+        '/token',
+        { grant_type: grant },
+        { auth: { id: key.clientId, secret: key.secret } },
+      );
       await expectError(res, 400, 'unsupported_grant_type');
     }
   });
@@ -104,14 +128,26 @@ describe('unsupported_grant_type', () => {
 
 describe('invalid_client', () => {
   it('refuses a request with no client authentication', async () => {
-    await expectError(await postForm(t.app, '/token', { grant_type: 'client_credentials' }, { ip: nextIp() }), 401, 'invalid_client');
+    await expectError(
+      await postForm(t.app, '/token', { grant_type: 'client_credentials' }, { ip: nextIp() }),
+      401,
+      'invalid_client',
+    );
   });
 
   it('answers an unknown client and a wrong secret identically', async () => {
-    const unknown = await requestToken(t.app, { clientId: 'km_0000000000000000000000', secret: key.secret }, {}, { ip: nextIp() });
+    const unknown = await requestToken(
+      t.app,
+      { clientId: 'km_0000000000000000000000', secret: key.secret },
+      {},
+      { ip: nextIp() },
+    );
     const wrong = await requestToken(
       t.app,
-      { clientId: key.clientId, secret: `${key.secret.slice(0, -6)}${key.secret.slice(-6).split('').reverse().join('')}` },
+      {
+        clientId: key.clientId,
+        secret: `${key.secret.slice(0, -6)}${key.secret.slice(-6).split('').reverse().join('')}`,
+      },
       {},
       { ip: nextIp() },
     );
@@ -125,19 +161,36 @@ describe('invalid_client', () => {
 
   it('answers a well-formed but wrong secret like an unknown client', async () => {
     const other = await t.newKey((await t.newOrg()).id);
-    const res = await requestToken(t.app, { clientId: key.clientId, secret: other.secret }, {}, { ip: nextIp() });
-    expect((await expectError(res, 401, 'invalid_client')).error_description).toBe('client authentication failed');
+    const res = await requestToken(
+      t.app,
+      { clientId: key.clientId, secret: other.secret },
+      {},
+      { ip: nextIp() },
+    );
+    expect((await expectError(res, 401, 'invalid_client')).error_description).toBe(
+      'client authentication failed',
+    );
   });
 
   it('refuses malformed Basic credentials', async () => {
     for (const authorization of ['Basic !!!', 'Basic', 'Bearer abc', `Basic ${btoa('no-colon')}`]) {
-      const res = await postForm(t.app, '/token', { grant_type: 'client_credentials' }, { headers: { authorization }, ip: nextIp() });
+      const res = await postForm(
+        t.app,
+        '/token',
+        { grant_type: 'client_credentials' },
+        { headers: { authorization }, ip: nextIp() },
+      );
       await expectError(res, 401, 'invalid_client');
     }
   });
 
   it('refuses client_secret_post with the secret missing', async () => {
-    const res = await postForm(t.app, '/token', { grant_type: 'client_credentials', client_id: key.clientId }, { ip: nextIp() });
+    const res = await postForm(
+      t.app,
+      '/token',
+      { grant_type: 'client_credentials', client_id: key.clientId },
+      { ip: nextIp() },
+    );
     await expectError(res, 401, 'invalid_client');
   });
 
@@ -147,7 +200,10 @@ describe('invalid_client', () => {
       t.app,
       '/token',
       { grant_type: 'client_credentials' },
-      { headers: { authorization: `Basic ${btoa(`${key.clientId}:${key.secret.slice(0, 10)}+x`)}` }, ip: nextIp() },
+      {
+        headers: { authorization: `Basic ${btoa(`${key.clientId}:${key.secret.slice(0, 10)}+x`)}` },
+        ip: nextIp(),
+      },
     );
     await expectError(res, 401, 'invalid_client');
   });
@@ -155,7 +211,11 @@ describe('invalid_client', () => {
 
 describe('invalid_scope and invalid_target', () => {
   it('refuses a scope the grant does not cover', async () => {
-    const body = await expectError(await requestToken(t.app, key, { scope: 'read:subjects write:subjects' }), 400, 'invalid_scope');
+    const body = await expectError(
+      await requestToken(t.app, key, { scope: 'read:subjects write:subjects' }),
+      400,
+      'invalid_scope',
+    );
     expect(body.error_description).toContain('write:subjects');
   });
 
@@ -171,10 +231,22 @@ describe('invalid_scope and invalid_target', () => {
   });
 
   it('refuses an unknown audience or resource', async () => {
-    await expectError(await requestToken(t.app, key, { audience: 'https://elsewhere.example' }), 400, 'invalid_target');
-    await expectError(await requestToken(t.app, key, { resource: 'https://elsewhere.example' }), 400, 'invalid_target');
+    await expectError(
+      await requestToken(t.app, key, { audience: 'https://elsewhere.example' }),
+      400,
+      'invalid_target',
+    );
+    await expectError(
+      await requestToken(t.app, key, { resource: 'https://elsewhere.example' }),
+      400,
+      'invalid_target',
+    );
     await expectError(await requestToken(t.app, key, { resource: 'not a uri' }), 400, 'invalid_target');
-    await expectError(await requestToken(t.app, key, { resource: 'http://issuer.test#frag' }), 400, 'invalid_target');
+    await expectError(
+      await requestToken(t.app, key, { resource: 'http://issuer.test#frag' }),
+      400,
+      'invalid_target',
+    );
   });
 
   it('accepts the API audience as audience or resource', async () => {

@@ -1,0 +1,122 @@
+import type { Context, ExecutionContext } from 'hono';
+import { createApp } from '../app';
+import { buildDeps } from '../build-deps';
+import { type Config, ConfigError, parseConfig } from '../config';
+import { openPostgres } from '../db/postgres';
+import { resolveClientIp } from '../lib/client-ip';
+import { systemClock } from '../lib/clock';
+import { createLog, type Log } from '../lib/log';
+import { importKek, KekError } from '../signing/kek';
+import { advanceSigningKeys } from '../signing/lifecycle';
+import { signingPolicy } from '../signing/signing-policy';
+import { purgeExpiredRevocations } from '../tokens/revoked-tokens';
+
+/** The Worker's bindings: vars and secrets are strings; anything else is ignored. */
+export type WorkerEnv = Record<string, unknown>;
+
+/** The part of the runtime's ScheduledController this entry reads. */
+export interface CronController {
+  readonly cron: string;
+  readonly scheduledTime: number;
+}
+
+interface WorkerSettings {
+  config: Config;
+  kek: string;
+}
+
+/** Config as on Node, plus what only a Worker needs: a server database and a KEK binding. */
+function workerSettings(env: WorkerEnv): WorkerSettings {
+  const source: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === 'string') source[name] = value;
+  const config = parseConfig(source);
+  // pglite:// needs a disk and memory:// a long-lived process; a Worker has neither.
+  if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    throw new ConfigError(
+      'DATABASE_URL: must be a postgres:// URL on Workers (set it with `wrangler secret put DATABASE_URL`)',
+    );
+  }
+  // On Node the KEK may live in keys/kek; a Worker has no file system to keep it in.
+  if (!config.kek) {
+    throw new ConfigError('KEYMINT_KEK: required on Workers (set it with `wrangler secret put KEYMINT_KEK`)');
+  }
+  return { config, kek: config.kek };
+}
+
+const json = (status: number, body: Record<string, string>, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+  });
+
+/** The variable at fault goes to the caller; the full line, to the Worker's logs. */
+function misconfigured(log: Log, error: ConfigError | KekError): Response {
+  log.error('keymint is misconfigured', { problem: error.message });
+  const variable = error instanceof KekError ? 'KEYMINT_KEK' : (error.message.split(':')[0] ?? 'environment');
+  return json(500, {
+    error: 'server_error',
+    error_description: `keymint is misconfigured (${variable}); see the Worker's logs`,
+  });
+}
+
+/** Cloudflare's edge sets CF-Connecting-IP and overwrites any value a client sends. */
+const workerClientIp = (c: Context): string | undefined =>
+  resolveClientIp(c.req.header('cf-connecting-ip'), undefined, []);
+
+export default {
+  /**
+   * Builds everything per request: a Worker's sockets belong to the request that opened
+   * them, so no connection (or anything holding one) may outlive it at module scope.
+   */
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    const log = createLog();
+    let settings: WorkerSettings;
+    try {
+      settings = workerSettings(env);
+    } catch (e) {
+      if (e instanceof ConfigError) return misconfigured(log, e);
+      throw e;
+    }
+    // Never end this client: sql.end() inside workerd leaves "Stream was cancelled"
+    // errors behind; the runtime closes the socket with the request.
+    const database = openPostgres(settings.config.databaseUrl, { max: 1 });
+    let deps: Awaited<ReturnType<typeof buildDeps>>;
+    try {
+      deps = await buildDeps({
+        database,
+        config: settings.config,
+        clock: systemClock,
+        kekBase64: settings.kek,
+        log,
+        clientIp: workerClientIp,
+      });
+    } catch (e) {
+      if (e instanceof KekError) return misconfigured(log, e);
+      log.error('database unavailable', { error: e });
+      return json(
+        503,
+        {
+          error: 'temporarily_unavailable',
+          error_description: 'the database is not answering; retry shortly',
+        },
+        { 'Retry-After': '5' },
+      );
+    }
+    const response = await createApp(deps).fetch(request, env, ctx);
+    // The token path writes nothing itself; its counters go out after the answer.
+    ctx.waitUntil(deps.usage.flush(deps.db).catch((error) => log.error('usage flush failed', { error })));
+    return response;
+  },
+
+  /** The cron trigger: what the Node server's timers do, minus the usage flush (per request here). */
+  async scheduled(controller: CronController, env: WorkerEnv): Promise<void> {
+    const log = createLog();
+    const { config, kek } = workerSettings(env);
+    const database = openPostgres(config.databaseUrl, { max: 1 });
+    const now = systemClock.now();
+    const result = await advanceSigningKeys(database.db, await importKek(kek), signingPolicy(config), now);
+    if (result.rotated) log.info('signing key rotated', result.rotated);
+    const purged = await purgeExpiredRevocations(database.db, now);
+    log.info('scheduled maintenance done', { cron: controller.cron, changed: result.changed, purged });
+  },
+};
