@@ -60,7 +60,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     const { message, code } = messageOf(e);
-    const sub = rest[0] && !rest[0].startsWith('-') && ['org', 'key', 'signing-keys'].includes(name) ? ` ${rest[0]}` : '';
+    const sub =
+      rest[0] && !rest[0].startsWith('-') && ['org', 'key', 'signing-keys'].includes(name)
+        ? ` ${rest[0]}`
+        : '';
     process.stderr.write(`keymint ${name}${sub}: ${message}\n`);
     return code;
   }
