@@ -3,6 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, Deps } from './deps';
 import { healthRoutes } from './health/health-routes';
+import { ApiError, problemResponse } from './management/api-error';
+import { apiErrorResponse } from './management/error-mapping';
+import { createManagementApi } from './management/router';
 import { MAX_FORM_BYTES } from './oauth/form';
 import { introspectRoute } from './oauth/introspect-route';
 import { metadataRoute } from './oauth/metadata-route';
@@ -22,21 +25,27 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     c.set('deps', deps);
     c.set('requestId', crypto.randomUUID());
     await next();
-    c.header('X-Content-Type-Options', 'nosniff');
+    // Set on the response itself (as hono's secureHeaders does): c.header() after the
+    // handler would rebuild the response around a stream of its body.
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
 
+  const tooLarge = () =>
+    oauthErrorResponse(new OAuthError('invalid_request', 'request body exceeds 64 KiB', {}, 413), realm);
+  const limitStreamedBody = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: tooLarge });
   for (const path of OAUTH_PATHS) {
-    app.use(
-      path,
-      bodyLimit({
-        maxSize: MAX_FORM_BYTES,
-        onError: () =>
-          oauthErrorResponse(
-            new OAuthError('invalid_request', 'request body exceeds 64 KiB', {}, 413),
-            realm,
-          ),
-      }),
-    );
+    app.use(path, (c, next) => {
+      // bodyLimit's own decision for a declared Content-Length, taken from the headers
+      // alone: reading c.req.raw.body would turn every request into a web stream.
+      // Bodies without a declared length (chunked) are counted by bodyLimit itself.
+      const method = c.req.method;
+      if (method === 'GET' || method === 'HEAD') return next();
+      const length = c.req.header('content-length');
+      if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+        return Number.parseInt(length || '0', 10) > MAX_FORM_BYTES ? Promise.resolve(tooLarge()) : next();
+      }
+      return limitStreamedBody(c, next);
+    });
   }
 
   app.route('/', healthRoutes);
@@ -45,6 +54,15 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', tokenRoute);
   app.route('/', introspectRoute);
   app.route('/', revokeRoute);
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_FORM_BYTES,
+      onError: (c) =>
+        problemResponse(new ApiError('payload-too-large', 'request body exceeds 64 KiB'), c.req.path),
+    }),
+  );
+  app.route('/api/v1', createManagementApi());
 
   app.notFound((c) =>
     c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404),
@@ -52,12 +70,20 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.onError((err, c) => {
     if (err instanceof OAuthError) return oauthErrorResponse(err, realm);
+    const api = c.req.path.startsWith('/api/') ? apiErrorResponse(err, c.req.path) : undefined;
+    if (api) return api;
     if (err instanceof HTTPException) return err.getResponse();
     deps.log.error('unhandled error', { requestId: c.var.requestId, path: c.req.path, error: err });
     if (OAUTH_PATHS.has(c.req.path)) {
       return oauthErrorResponse(
         new OAuthError('server_error', `internal error (request ${c.var.requestId})`),
         realm,
+      );
+    }
+    if (c.req.path.startsWith('/api/')) {
+      return problemResponse(
+        new ApiError('server-error', `internal error (request ${c.var.requestId})`),
+        c.req.path,
       );
     }
     return c.json({ error: 'server_error', requestId: c.var.requestId }, 500);

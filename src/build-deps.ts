@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { createKeyLookup } from './api-keys/authenticate-key';
 import { BUILTIN_SCOPE_CATALOG } from './api-keys/scopes';
+import { inlineHasher, type PasswordHasher } from './auth/password-hasher';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Deps } from './deps';
@@ -20,6 +21,8 @@ export interface BuildDepsOptions {
   kekBase64: string;
   log: Log;
   clientIp: (c: Context) => string | undefined;
+  /** Defaults to bcryptjs on the calling thread; Node passes a worker-thread pool. */
+  passwordHasher?: PasswordHasher;
 }
 
 /**
@@ -41,6 +44,8 @@ export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
     keyLookup: createKeyLookup(o.database.db),
     usage: new UsageBuffer(),
     throttle: new FailureThrottle(),
+    signInThrottle: { byIp: new FailureThrottle(20, 60_000), byEmail: new FailureThrottle(10, 15 * 60_000) },
+    passwordHasher: o.passwordHasher ?? inlineHasher(o.config.bcryptCost),
     log: o.log,
     catalog: BUILTIN_SCOPE_CATALOG,
     clientIp: o.clientIp,

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { KeyLookup } from './api-keys/authenticate-key';
+import type { PasswordHasher } from './auth/password-hasher';
 import type { Config } from './config';
 import type { Database, Db } from './db/database';
 import type { Clock } from './lib/clock';
@@ -20,6 +21,10 @@ export interface Deps {
   keyLookup: KeyLookup;
   usage: UsageBuffer;
   throttle: FailureThrottle;
+  /** Failed console sign-ins, per address and per email. */
+  signInThrottle: { byIp: FailureThrottle; byEmail: FailureThrottle };
+  /** bcrypt for passwords, off the event loop where the platform allows. */
+  passwordHasher: PasswordHasher;
   log: Log;
   /** The deployment's scope catalog. */
   catalog: readonly string[];

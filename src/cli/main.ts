@@ -9,6 +9,7 @@ import { orgCommand } from './org-command';
 import { serveCommand } from './serve-command';
 import { signingKeysCommand } from './signing-keys-command';
 import { tokenCommand } from './token-command';
+import { userCommand } from './user-command';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   serve: serveCommand,
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   key: keyCommand,
   'signing-keys': signingKeysCommand,
   token: tokenCommand,
+  user: userCommand,
 };
 
 const HELP = `keymint — API keys in, short-lived JWTs out
@@ -24,6 +26,7 @@ const HELP = `keymint — API keys in, short-lived JWTs out
   serve                      serve on $HOST:$PORT (applies pending migrations first)
   migrate                    apply pending migrations
   org create <slug>          [--name <name>] [--max-active-keys <n>]
+  user create                --org <slug> --email <email> --role admin|viewer --password-stdin
   key create                 --org <slug> --name <name> --scope <scope>… [--expires-in …] [--expires-at …] [--ttl <s>] [--allow-ip <cidr>]…
   key list                   --org <slug> [--status active|disabled|expired|revoked|all]
   key rotate <key>           --org <slug> [--grace-period <seconds>]
@@ -61,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const { message, code } = messageOf(e);
     const sub =
-      rest[0] && !rest[0].startsWith('-') && ['org', 'key', 'signing-keys'].includes(name)
+      rest[0] && !rest[0].startsWith('-') && ['org', 'user', 'key', 'signing-keys'].includes(name)
         ? ` ${rest[0]}`
         : '';
     process.stderr.write(`keymint ${name}${sub}: ${message}\n`);

@@ -1,6 +1,7 @@
 import { type HttpBindings, serve } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createApp } from '../app';
+import { threadPoolHasher } from '../auth/bcrypt-thread-pool';
 import { startBackground } from '../background';
 import { buildDeps } from '../build-deps';
 import type { Config } from '../config';
@@ -43,6 +44,7 @@ export async function startNodeServer(config: Config, log: Log): Promise<Running
       kekBase64: kek,
       log,
       clientIp: nodeClientIp(config),
+      passwordHasher: threadPoolHasher(config.bcryptCost),
     });
     const stopBackground = await startBackground(deps);
     const app = createApp(deps);
@@ -61,6 +63,7 @@ export async function startNodeServer(config: Config, log: Log): Promise<Running
         stopping ??= (async () => {
           await new Promise<void>((r) => server.close(() => r()));
           await stopBackground();
+          await deps.passwordHasher.close?.();
           await database.close();
         })();
         return stopping;

@@ -7,9 +7,17 @@ import { isJtiRevoked } from './revoked-tokens';
  * The claims of a token keymint issued that is still good: valid signature and time,
  * not revoked through /revoke, and its key still active. Null otherwise.
  */
-export async function activeTokenClaims(deps: Deps, token: string): Promise<AccessTokenClaims | null> {
+export async function activeTokenClaims(
+  deps: Deps,
+  token: string,
+  audience?: string,
+): Promise<AccessTokenClaims | null> {
   const now = deps.clock.now();
-  const claims = await verifyOwnAccessToken(deps.keyset, token, { issuer: deps.config.issuerUrl, now });
+  const claims = await verifyOwnAccessToken(deps.keyset, token, {
+    issuer: deps.config.issuerUrl,
+    audience,
+    now,
+  });
   if (!claims) return null;
   const [key, revoked] = await Promise.all([
     deps.keyLookup(claims.client_id),

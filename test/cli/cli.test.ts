@@ -191,6 +191,56 @@ describe('org and key commands', () => {
   });
 });
 
+describe('user create', () => {
+  it('creates a user from a password on stdin, refusing weak passwords and unknown roles', async () => {
+    const r = await cli(
+      [
+        'user',
+        'create',
+        '--org',
+        'acme',
+        '--email',
+        'Ops@Acme.test',
+        '--role',
+        'admin',
+        '--password-stdin',
+        '--json',
+      ],
+      'a long enough password\n',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      email: 'ops@acme.test',
+      role: 'admin',
+      org: { slug: 'acme' },
+    });
+    const weak = await cli(
+      ['user', 'create', '--org', 'acme', '--email', 'x@acme.test', '--role', 'admin', '--password-stdin'],
+      'short\n',
+    );
+    expect(weak.code).toBe(1);
+    expect(oneLine(weak.stderr)).toMatch(/password: must be at least 10 characters/);
+    const role = await cli(
+      ['user', 'create', '--org', 'acme', '--email', 'y@acme.test', '--role', 'owner', '--password-stdin'],
+      'a long enough password\n',
+    );
+    expect(oneLine(role.stderr)).toMatch(/role: must be admin or viewer/);
+    const noStdin = await cli([
+      'user',
+      'create',
+      '--org',
+      'acme',
+      '--email',
+      'y@acme.test',
+      '--role',
+      'viewer',
+    ]);
+    expect(noStdin.code).toBe(2);
+    expect(oneLine(noStdin.stderr)).toMatch(/--password-stdin/);
+  });
+});
+
 describe('signing-keys', () => {
   it('lists the next and current keys, and rotates on demand', async () => {
     const before = JSON.parse((await cli(['signing-keys', 'list', '--json'])).stdout).items as {

@@ -5,3 +5,4 @@ export * from './revoked-tokens';
 export * from './signing-keys';
 export * from './state';
 export * from './usage-hourly';
+export * from './users';

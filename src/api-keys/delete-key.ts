@@ -1,0 +1,31 @@
+import { eq } from 'drizzle-orm';
+import { recordAudit } from '../audit/record-audit';
+import { apiKeys } from '../db/schema/index';
+import { DomainError } from '../lib/domain-error';
+import type { KeyServiceContext } from './create-key';
+import { findKey } from './find-key';
+import { grantCoversGrant } from './scopes';
+import { keyStatus } from './status';
+
+/** Removes a revoked or expired key from listings; its audit trail stays. */
+export async function deleteKey(ctx: KeyServiceContext, orgId: string, ref: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const current = await findKey(tx, orgId, ref, { forUpdate: true });
+    const status = keyStatus(current, ctx.now);
+    if (status !== 'revoked' && status !== 'expired') {
+      throw new DomainError('conflict', `key ${current.clientId} is ${status}; revoke it before deleting it`);
+    }
+    if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
+      throw new DomainError('forbidden', 'a key may only delete keys whose scopes its own token covers');
+    }
+    await tx.update(apiKeys).set({ deletedAt: ctx.now }).where(eq(apiKeys.id, current.id));
+    await recordAudit(tx, ctx.now, {
+      orgId,
+      action: 'key.deleted',
+      actor: ctx.actor,
+      target: { type: 'key', id: current.id },
+      meta: ctx.meta,
+      details: { clientId: current.clientId, name: current.name },
+    });
+  });
+}

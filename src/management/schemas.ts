@@ -1,0 +1,186 @@
+import { z } from '@hono/zod-openapi';
+import { EXPIRY_CHOICES } from '../api-keys/expiry';
+
+/** Shapes of the management API, shared by routes and the OpenAPI document. */
+
+export const OrgParam = z.object({
+  org: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'org', in: 'path' }, description: 'slug or id', example: 'acme' }),
+});
+export const KeyParam = OrgParam.extend({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'id', in: 'path' }, description: 'key id or clientId' }),
+});
+
+export const Key = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    clientId: z.string().openapi({ example: 'km_4Jq9cY2mXbQ1fT7vLr0aZe' }),
+    secretPreview: z.string().openapi({ example: 'kms_…Ab3d' }),
+    scopes: z.array(z.string()),
+    allowedCidrs: z.array(z.string()),
+    tokenTtlSeconds: z.number().int().nullable(),
+    status: z.enum(['active', 'disabled', 'expired', 'revoked']),
+    expiresAt: z.string().nullable(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    lastUsedAt: z.string().nullable(),
+    lastUsedIp: z.string().nullable(),
+    rotatedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('Key');
+
+export const KeyWithSecret = Key.extend({
+  clientSecret: z.string().openapi({ description: 'shown only in this response' }),
+}).openapi('KeyWithSecret');
+
+export const KeyList = z
+  .object({ items: z.array(Key), nextCursor: z.string().nullable() })
+  .openapi('KeyList');
+
+const scopes = z.array(z.string().max(100)).max(50);
+const cidrs = z.array(z.string().max(64)).max(100);
+const ttl = z.number().int().min(60).max(3600);
+
+export const CreateKeyBody = z
+  .strictObject({
+    name: z.string().min(1).max(100),
+    scopes: scopes.min(1),
+    expiresIn: z.enum(EXPIRY_CHOICES as [string, ...string[]]).optional(),
+    expiresAt: z.string().max(64).optional().openapi({ description: 'RFC 3339, in the future' }),
+    tokenTtlSeconds: ttl.nullable().optional(),
+    allowedCidrs: cidrs.optional(),
+  })
+  .openapi('CreateKey');
+
+export const UpdateKeyBody = z
+  .strictObject({
+    name: z.string().min(1).max(100).optional(),
+    scopes: scopes.min(1).optional(),
+    allowedCidrs: cidrs.optional(),
+    tokenTtlSeconds: ttl.nullable().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .openapi('UpdateKey');
+
+export const RotateKeyBody = z
+  .strictObject({ gracePeriodSeconds: z.number().int().min(0).max(86400).optional() })
+  .openapi('RotateKey');
+
+export const ListKeysQuery = z.object({
+  status: z.enum(['active', 'disabled', 'expired', 'revoked', 'all']).optional(),
+  q: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+export const UsageQuery = z.object({
+  granularity: z.enum(['hour', 'day']).optional(),
+  from: z.string().max(64).optional(),
+  to: z.string().max(64).optional(),
+});
+
+export const Usage = z
+  .object({
+    granularity: z.enum(['hour', 'day']),
+    buckets: z.array(z.object({ start: z.string(), issued: z.number().int(), refused: z.number().int() })),
+    totals: z.object({ issued: z.number().int(), refused: z.number().int() }),
+  })
+  .openapi('Usage');
+
+export const AuditQuery = z.object({
+  action: z.string().max(100).optional().openapi({ description: 'exact, or a prefix ending in .* (key.*)' }),
+  actorId: z.string().max(100).optional(),
+  targetId: z.string().max(100).optional(),
+  since: z.string().max(64).optional(),
+  until: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+export const AuditEvent = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    action: z.string(),
+    actor: z.object({ type: z.string(), id: z.string() }),
+    target: z.object({ type: z.string(), id: z.string() }),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .openapi('AuditEvent');
+
+export const AuditList = z
+  .object({ items: z.array(AuditEvent), nextCursor: z.string().nullable() })
+  .openapi('AuditList');
+
+export const Org = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    maxActiveKeys: z.number().int(),
+    createdAt: z.string(),
+  })
+  .openapi('Org');
+
+export const OrgSettings = z
+  .object({
+    maxActiveKeys: z.number().int(),
+    defaultExpiryDays: z.number().int(),
+    maxExpiryDays: z.number().int().nullable(),
+    allowNeverExpiry: z.boolean(),
+  })
+  .openapi('OrgSettings');
+
+export const UpdateOrgSettingsBody = z
+  .strictObject({
+    name: z.string().min(1).max(100).optional(),
+    maxActiveKeys: z.number().int().min(1).max(1000).optional(),
+    defaultExpiryDays: z.number().int().min(1).max(3650).optional(),
+    maxExpiryDays: z.number().int().min(1).max(3650).nullable().optional(),
+    allowNeverExpiry: z.boolean().optional(),
+  })
+  .openapi('UpdateOrgSettings');
+
+export const Problem = z
+  .object({
+    type: z.string().openapi({ example: 'urn:keymint:problem:validation' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: Problem } },
+});
+
+/** The error responses every authenticated route may give. */
+export const errorResponses = {
+  400: problem('validation: malformed JSON, wrong types, unknown fields, values out of range'),
+  401: problem('unauthorized: no or invalid credentials'),
+  403: problem('forbidden: missing scope or role, or escalation'),
+  404: problem('not-found: no such organisation or key (another organisation’s objects too)'),
+} as const;
+export const conflictResponse = { 409: problem('conflict or active-key-limit') } as const;
+
+export const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonBody = <T>(schema: T, required = true) => ({
+  body: { required, content: { 'application/json': { schema } } },
+});
