@@ -23,17 +23,22 @@ export interface BuildDepsOptions {
   clientIp: (c: Context) => string | undefined;
   /** Defaults to bcryptjs on the calling thread; Node passes a worker-thread pool. */
   passwordHasher?: PasswordHasher;
+  /** Where a runtime keeps failed-authentication counts across requests (Workers: per isolate). */
+  throttle?: FailureThrottle;
 }
 
 /**
- * Assembles the app's dependencies over a migrated database: makes sure signing keys
- * exist (first start) and loads them. Runs on every runtime.
+ * Assembles the app's dependencies over a migrated database and loads the signing
+ * keys. Only when there are none yet (a new database) does it create them here;
+ * otherwise the schedule is advanced by the entry's timer or cron, not per request.
  */
 export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
   const kek = await importKek(o.kekBase64);
-  await advanceSigningKeys(o.database.db, kek, signingPolicy(o.config), o.clock.now());
   const keyset = new Keyset(o.database.db, kek);
-  await keyset.refresh();
+  if (!(await keyset.tryRefresh())) {
+    await advanceSigningKeys(o.database.db, kek, signingPolicy(o.config), o.clock.now());
+    await keyset.refresh();
+  }
   return {
     config: o.config,
     database: o.database,
@@ -43,7 +48,7 @@ export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
     kek,
     keyLookup: createKeyLookup(o.database.db),
     usage: new UsageBuffer(),
-    throttle: new FailureThrottle(),
+    throttle: o.throttle ?? new FailureThrottle(),
     signInThrottle: { byIp: new FailureThrottle(20, 60_000), byEmail: new FailureThrottle(10, 15 * 60_000) },
     passwordHasher: o.passwordHasher ?? inlineHasher(o.config.bcryptCost),
     log: o.log,

@@ -11,7 +11,10 @@ import { openDatabase } from '../db/open';
 import { resolveClientIp } from '../lib/client-ip';
 import { systemClock } from '../lib/clock';
 import type { Log } from '../lib/log';
+import { importKek } from '../signing/kek';
 import { loadOrCreateKek } from '../signing/kek-file';
+import { advanceSigningKeys } from '../signing/lifecycle';
+import { signingPolicy } from '../signing/signing-policy';
 
 export interface RunningServer {
   url: string;
@@ -37,6 +40,8 @@ export async function startNodeServer(config: Config, log: Log): Promise<Running
     if (applied.length > 0) log.info('migrations applied', { applied });
     const { kek, created } = loadOrCreateKek(config.kek);
     if (created) log.info('generated a key-encryption key in keys/kek (mode 0600); back it up');
+    // Bring the signing-key schedule up to date before serving (creates keys on a new database).
+    await advanceSigningKeys(database.db, await importKek(kek), signingPolicy(config), systemClock.now());
     const deps = await buildDeps({
       database,
       config,

@@ -6,6 +6,7 @@ import { openPostgres } from '../db/postgres';
 import { resolveClientIp } from '../lib/client-ip';
 import { systemClock } from '../lib/clock';
 import { createLog, type Log } from '../lib/log';
+import { FailureThrottle } from '../oauth/failure-throttle';
 import { importKek, KekError } from '../signing/kek';
 import { advanceSigningKeys } from '../signing/lifecycle';
 import { signingPolicy } from '../signing/signing-policy';
@@ -63,6 +64,15 @@ function misconfigured(log: Log, error: ConfigError | KekError): Response {
 const workerClientIp = (c: Context): string | undefined =>
   resolveClientIp(c.req.header('cf-connecting-ip'), undefined, []);
 
+/**
+ * Failed-authentication counts per isolate. A Worker keeps nothing across isolates, so
+ * this is the one deliberate module-level state: without it every request would start
+ * from zero and the §3 throttle could never fire. Isolates are reused for many
+ * requests, so it slows a guessing client; for a global limit, put Cloudflare's rate
+ * limiting rules in front of /token.
+ */
+const isolateThrottle = new FailureThrottle();
+
 export default {
   /**
    * Builds everything per request: a Worker's sockets belong to the request that opened
@@ -89,6 +99,7 @@ export default {
         kekBase64: settings.kek,
         log,
         clientIp: workerClientIp,
+        throttle: isolateThrottle,
       });
     } catch (e) {
       if (e instanceof KekError) return misconfigured(log, e);

@@ -31,10 +31,15 @@ export class Keyset {
   ) {}
 
   async refresh(): Promise<void> {
+    if (!(await this.tryRefresh()))
+      throw new Error('no current signing key: start a keymint server once to create one');
+  }
+
+  /** Loads the keys; false when the database has no current signing key yet. */
+  async tryRefresh(): Promise<boolean> {
     const rows = await listSigningKeys(this.db, ['next', 'current', 'previous']);
     const current = rows.find((r) => r.state === 'current');
-    if (!current?.privateJwkSealed)
-      throw new Error('no current signing key: run `keymint migrate` and start a server once');
+    if (!current?.privateJwkSealed) return false;
     if (this.signer?.kid !== current.kid) {
       const jwk = await unseal(this.kek, current.kid, current.privateJwkSealed);
       this.signer = {
@@ -54,6 +59,7 @@ export class Keyset {
     this.verifyKeys = verifyKeys;
     const body = JSON.stringify({ keys: rows.map((r) => r.publicJwk) });
     this.published = { body, etag: `"${(await sha256Hex(body)).slice(0, 32)}"` };
+    return true;
   }
 
   currentSigner(): Signer {
