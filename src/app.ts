@@ -2,6 +2,9 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, Deps } from './deps';
+import { GatewayError, gatewayErrorResponse } from './gateway/gateway-error';
+import { gatewayForDeps } from './gateway/gateway-for-deps';
+import { createGraphqlRoute } from './gateway/graphql-route';
 import { healthRoutes } from './health/health-routes';
 import { ApiError, problemResponse } from './management/api-error';
 import { apiErrorResponse } from './management/error-mapping';
@@ -25,9 +28,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     c.set('deps', deps);
     c.set('requestId', crypto.randomUUID());
     await next();
-    // Set on the response itself (as hono's secureHeaders does): c.header() after the
-    // handler would rebuild the response around a stream of its body.
-    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    // Set on the response itself, as hono's secureHeaders does: c.header() after the
+    // handler rebuilds the response around a stream of its body. A response whose
+    // headers are immutable (one passed through from fetch) is still rebuilt.
+    try {
+      c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    } catch {
+      c.header('X-Content-Type-Options', 'nosniff');
+    }
   });
 
   const tooLarge = () =>
@@ -48,6 +56,15 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     });
   }
 
+  // This instance's own revocations, disables and re-scopes reach its gateway at once;
+  // other instances' arrive through the change watcher.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400 && c.req.path !== '/token') {
+      deps.revocations.invalidate();
+    }
+  });
+
   app.route('/', healthRoutes);
   app.route('/', metadataRoute);
   app.route('/', jwksRoute);
@@ -63,6 +80,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     }),
   );
   app.route('/api/v1', createManagementApi());
+  app.use(
+    '/graphql',
+    bodyLimit({
+      maxSize: MAX_FORM_BYTES,
+      onError: () => gatewayErrorResponse(new GatewayError(413, 'the request body exceeds 64 KiB'), realm),
+    }),
+  );
+  app.route('/', createGraphqlRoute(gatewayForDeps(deps)));
 
   app.notFound((c) =>
     c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404),

@@ -18,6 +18,7 @@ export interface BackgroundOptions {
 export async function startBackground(deps: Deps, o: BackgroundOptions = {}): Promise<() => Promise<void>> {
   const report = (what: string) => (error: unknown) => deps.log.error(what, { error });
   const watcher = new ChangeWatcher(deps.database, report('change check failed'), o.changePollMs ?? 500);
+  watcher.onChange(() => deps.revocations.invalidate());
   watcher.onChange(() => deps.keyset.refresh());
   await watcher.start();
 

@@ -5,6 +5,7 @@ import { inlineHasher, type PasswordHasher } from './auth/password-hasher';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Deps } from './deps';
+import { RevocationCache } from './gateway/revocation-cache';
 import type { Clock } from './lib/clock';
 import type { Log } from './lib/log';
 import { FailureThrottle } from './oauth/failure-throttle';
@@ -39,6 +40,7 @@ export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
     await advanceSigningKeys(o.database.db, kek, signingPolicy(o.config), o.clock.now());
     await keyset.refresh();
   }
+  const keyLookup = createKeyLookup(o.database.db);
   return {
     config: o.config,
     database: o.database,
@@ -46,7 +48,8 @@ export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
     clock: o.clock,
     keyset,
     kek,
-    keyLookup: createKeyLookup(o.database.db),
+    keyLookup,
+    revocations: new RevocationCache(o.database.db, keyLookup),
     usage: new UsageBuffer(),
     throttle: o.throttle ?? new FailureThrottle(),
     signInThrottle: { byIp: new FailureThrottle(20, 60_000), byEmail: new FailureThrottle(10, 15 * 60_000) },

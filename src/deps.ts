@@ -3,6 +3,7 @@ import type { KeyLookup } from './api-keys/authenticate-key';
 import type { PasswordHasher } from './auth/password-hasher';
 import type { Config } from './config';
 import type { Database, Db } from './db/database';
+import type { RevocationCache } from './gateway/revocation-cache';
 import type { Clock } from './lib/clock';
 import type { Log } from './lib/log';
 import type { FailureThrottle } from './oauth/failure-throttle';
@@ -20,6 +21,8 @@ export interface Deps {
   kek: CryptoKey;
   keyLookup: KeyLookup;
   usage: UsageBuffer;
+  /** What the gateway refuses despite a good signature (revoked keys and tokens). */
+  revocations: RevocationCache;
   throttle: FailureThrottle;
   /** Failed console sign-ins, per address and per email. */
   signInThrottle: { byIp: FailureThrottle; byEmail: FailureThrottle };

@@ -4,5 +4,6 @@ export * from './orgs';
 export * from './revoked-tokens';
 export * from './signing-keys';
 export * from './state';
+export * from './subjects';
 export * from './usage-hourly';
 export * from './users';
