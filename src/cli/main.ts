@@ -3,6 +3,7 @@ import { DataDirLockedError } from '../db/data-dir-lock';
 import { DomainError } from '../lib/domain-error';
 import { KekError } from '../signing/kek';
 import { CliError } from './cli-error';
+import { gatewayCommand } from './gateway-command';
 import { keyCommand } from './key-command';
 import { migrateCommand } from './migrate-command';
 import { orgCommand } from './org-command';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   'signing-keys': signingKeysCommand,
   token: tokenCommand,
   user: userCommand,
+  gateway: gatewayCommand,
 };
 
 const HELP = `keymint — API keys in, short-lived JWTs out
@@ -32,6 +34,7 @@ const HELP = `keymint — API keys in, short-lived JWTs out
   key rotate <key>           --org <slug> [--grace-period <seconds>]
   key revoke <key>           --org <slug>
   signing-keys list|rotate
+  gateway                    --issuer <url> [--upstream <url>] [--port <n>]   the gateway alone
   token                      --issuer <url> --client-id <id> --client-secret-stdin [--scope <s>…] [--audience <a>]
 
 Every command takes --json. Configuration comes from the environment (see README.md).`;
@@ -73,5 +76,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 const code = await main(process.argv.slice(2));
-// `serve` keeps running on its own; everything else exits with its status.
-if (code !== 0 || process.argv[2] !== 'serve') process.exit(code);
+// `serve` and `gateway` keep running on their own; everything else exits with its status.
+if (code !== 0 || !['serve', 'gateway'].includes(process.argv[2] ?? '')) process.exit(code);
