@@ -50,7 +50,7 @@ export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
     kek,
     keyLookup,
     revocations: new RevocationCache(o.database.db, keyLookup),
-    usage: new UsageBuffer(),
+    usage: new UsageBuffer(o.config.usageAccounting),
     throttle: o.throttle ?? new FailureThrottle(),
     signInThrottle: { byIp: new FailureThrottle(20, 60_000), byEmail: new FailureThrottle(10, 15 * 60_000) },
     passwordHasher: o.passwordHasher ?? inlineHasher(o.config.bcryptCost),

@@ -80,6 +80,7 @@ export const configSchema = z
     BCRYPT_COST: int(4, 15).default(10),
     TRUST_PROXY: cidrList.default([]),
     GRAPHQL_UPSTREAM: z.union([z.literal(''), url]).default(''),
+    USAGE_ACCOUNTING: z.enum(['on', 'off']).default('on'),
     FEDERATION_ISSUERS: issuerList.default(['https://token.actions.githubusercontent.com']),
   })
   .transform((e) => {
@@ -98,6 +99,7 @@ export const configSchema = z
       trustProxy: e.TRUST_PROXY,
       graphqlUpstream: e.GRAPHQL_UPSTREAM || undefined,
       federationIssuers: e.FEDERATION_ISSUERS,
+      usageAccounting: e.USAGE_ACCOUNTING === 'on',
     };
   });
 

@@ -11,12 +11,13 @@ import { keyStatus } from './status';
 export async function deleteKey(ctx: KeyServiceContext, orgId: string, ref: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const current = await findKey(tx, orgId, ref, { forUpdate: true });
+    // Escalation first: a key may not even learn the state of keys stronger than itself.
+    if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
+      throw new DomainError('forbidden', 'a key may only delete keys whose scopes its own token covers');
+    }
     const status = keyStatus(current, ctx.now);
     if (status !== 'revoked' && status !== 'expired') {
       throw new DomainError('conflict', `key ${current.clientId} is ${status}; revoke it before deleting it`);
-    }
-    if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
-      throw new DomainError('forbidden', 'a key may only delete keys whose scopes its own token covers');
     }
     await tx.update(apiKeys).set({ deletedAt: ctx.now }).where(eq(apiKeys.id, current.id));
     await recordAudit(tx, ctx.now, {

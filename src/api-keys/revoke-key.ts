@@ -15,10 +15,11 @@ import { grantCoversGrant } from './scopes';
 export async function revokeKey(ctx: KeyServiceContext, orgId: string, ref: string): Promise<ApiKeyRow> {
   return ctx.db.transaction(async (tx) => {
     const current = await findKey(tx, orgId, ref, { forUpdate: true });
-    if (current.revokedAt) return current;
+    // Escalation first: a key may not even learn the state of keys stronger than itself.
     if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
       throw new DomainError('forbidden', 'a key may only revoke keys whose scopes its own token covers');
     }
+    if (current.revokedAt) return current;
     const [row] = await tx
       .update(apiKeys)
       .set({ revokedAt: ctx.now, previousSecretDigest: null, previousValidUntil: null })

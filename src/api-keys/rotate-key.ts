@@ -31,12 +31,13 @@ export async function rotateKey(
   const digest = await digestSecret(secret);
   const key = await ctx.db.transaction(async (tx) => {
     const current = await findKey(tx, orgId, ref, { forUpdate: true });
+    // Escalation first: a key may not even learn the state of keys stronger than itself.
+    if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
+      throw new DomainError('forbidden', 'a key may only rotate keys whose scopes its own token covers');
+    }
     const status = keyStatus(current, ctx.now);
     if (status === 'revoked' || status === 'expired') {
       throw new DomainError('conflict', `key ${current.clientId} is ${status} and cannot be rotated`);
-    }
-    if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
-      throw new DomainError('forbidden', 'a key may only rotate keys whose scopes its own token covers');
     }
     const [row] = await tx
       .update(apiKeys)

@@ -39,12 +39,13 @@ export async function updateKey(
   }
   return ctx.db.transaction(async (tx) => {
     const current = await findKey(tx, orgId, ref, { forUpdate: true });
+    // Escalation first: a key may not even learn the state of keys stronger than itself.
+    if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
+      throw new DomainError('forbidden', 'a key may only change keys whose scopes its own token covers');
+    }
     const status = keyStatus(current, ctx.now);
     if (status === 'revoked' || status === 'expired') {
       throw new DomainError('conflict', `key ${current.clientId} is ${status} and cannot be changed`);
-    }
-    if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
-      throw new DomainError('forbidden', 'a key may only change keys whose scopes its own token covers');
     }
     const events: { action: string; details: Record<string, unknown> }[] = [];
     const set: Partial<ApiKeyRow> = {};

@@ -20,7 +20,9 @@ export function createApiApp(): ApiApp {
             message: 'is not a known field',
           }));
         }
-        return [{ field: base || result.target, message: issue.message }];
+        return [
+          { field: base || (result.target === 'json' ? 'body' : result.target), message: issue.message },
+        ];
       });
       throw new DomainError('validation', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
     },

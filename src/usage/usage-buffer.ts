@@ -15,11 +15,15 @@ interface Counter {
  * few seconds and on shutdown, so the token path itself writes nothing.
  */
 export class UsageBuffer {
+  /** `enabled: false` (USAGE_ACCOUNTING=off) counts nothing: for operators who want no usage data. */
+  constructor(private readonly enabled = true) {}
+
   private counters = new Map<string, Counter>();
   private lastUsed = new Map<string, { at: Date; ip: string | null }>();
   private flushing: Promise<void> = Promise.resolve();
 
   record(keyId: string, orgId: string, at: Date, outcome: 'issued' | 'refused', ip?: string): void {
+    if (!this.enabled) return;
     const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
     const id = `${keyId}|${hour.getTime()}`;
     let c = this.counters.get(id);

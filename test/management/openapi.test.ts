@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../helpers/api-client';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ BCRYPT_COST: '4' });
+});
+afterAll(() => t?.close());
+
+/** CONTRACT §6, without the planned federations; paths relative to /api/v1. */
+const CONTRACT_ROUTES: [string, string, string][] = [
+  ['get', '/orgs/{org}/keys', '200'],
+  ['post', '/orgs/{org}/keys', '201'],
+  ['get', '/orgs/{org}/keys/{id}', '200'],
+  ['patch', '/orgs/{org}/keys/{id}', '200'],
+  ['post', '/orgs/{org}/keys/{id}/rotate', '200'],
+  ['post', '/orgs/{org}/keys/{id}/revoke', '200'],
+  ['delete', '/orgs/{org}/keys/{id}', '204'],
+  ['get', '/orgs/{org}/keys/{id}/usage', '200'],
+  ['get', '/orgs/{org}/usage', '200'],
+  ['get', '/orgs/{org}/audit-events', '200'],
+];
+
+type Doc = {
+  openapi: string;
+  info: { title: string; version: string };
+  servers?: { url: string }[];
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, unknown>; parameters?: { name: string }[] }>
+  >;
+  components?: { securitySchemes?: Record<string, { type: string; scheme?: string }> };
+};
+
+describe('GET /api/v1/openapi.json', () => {
+  let doc: Doc;
+  beforeAll(async () => {
+    doc = await (await api(t, 'GET', '/openapi.json')).json();
+  });
+
+  it('needs no authentication and is OpenAPI 3.1.x JSON', async () => {
+    const res = await api(t, 'GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body: Doc = await res.json();
+    expect(body).toEqual(doc);
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info.title).toEqual(expect.any(String));
+    expect(doc.info.version).toEqual(expect.any(String));
+    expect(doc.servers?.[0]?.url).toBe('http://issuer.test/api/v1');
+  });
+
+  it.each(CONTRACT_ROUTES)('describes %s %s with its %s answer and problem answers', (method, path, ok) => {
+    const op = doc.paths[path]?.[method];
+    expect(op, `${method.toUpperCase()} ${path}`).toBeDefined();
+    expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining([ok, '401', '403', '404']));
+    const params = (op?.parameters ?? []).map((p) => p.name);
+    for (const name of path.match(/\{(\w+)\}/g) ?? []) expect(params).toContain(name.slice(1, -1));
+  });
+
+  it('documents the bearer authentication', () => {
+    expect(doc.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+});
+
+describe('GET /api/v1 (reference page)', () => {
+  it('is an HTML page listing every route, with no external script or style', async () => {
+    const res = await api(t, 'GET', '');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    for (const [, path] of CONTRACT_ROUTES) expect(html).toContain(`/api/v1${path}`);
+    const external = /^(?:[a-z][a-z0-9+.-]*:)?\/\//i;
+    for (const [, attrs] of html.matchAll(/<script\b([^>]*)>/gi)) {
+      const src = /\bsrc\s*=\s*["']?([^"'\s>]+)/i.exec(attrs ?? '')?.[1];
+      expect(src === undefined || !external.test(src), `script src ${src}`).toBe(true);
+    }
+    for (const [, attrs] of html.matchAll(/<link\b([^>]*)>/gi)) {
+      const href = /\bhref\s*=\s*["']?([^"'\s>]+)/i.exec(attrs ?? '')?.[1];
+      expect(href === undefined || !external.test(href), `link href ${href}`).toBe(true);
+    }
+    expect(html).not.toMatch(/@import/i);
+    expect(html).not.toMatch(/url\(\s*["']?(?:[a-z]+:)?\/\//i);
+  });
+});
