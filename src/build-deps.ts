@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { createKeyLookup } from './api-keys/authenticate-key';
 import { BUILTIN_SCOPE_CATALOG } from './api-keys/scopes';
+import { digestSecret, type SecretDigester } from './api-keys/secrets';
 import { inlineHasher, type PasswordHasher } from './auth/password-hasher';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -26,6 +27,8 @@ export interface BuildDepsOptions {
   passwordHasher?: PasswordHasher;
   /** Where a runtime keeps failed-authentication counts across requests (Workers: per isolate). */
   throttle?: FailureThrottle;
+  /** Defaults to WebCrypto. */
+  secretDigester?: SecretDigester;
 }
 
 /**
@@ -49,6 +52,7 @@ export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
     keyset,
     kek,
     keyLookup,
+    secretDigester: o.secretDigester ?? digestSecret,
     revocations: new RevocationCache(o.database.db, keyLookup),
     usage: new UsageBuffer(o.config.usageAccounting),
     throttle: o.throttle ?? new FailureThrottle(),

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { KeyLookup } from './api-keys/authenticate-key';
+import type { SecretDigester } from './api-keys/secrets';
 import type { PasswordHasher } from './auth/password-hasher';
 import type { Config } from './config';
 import type { Database, Db } from './db/database';
@@ -20,6 +21,8 @@ export interface Deps {
   /** Key-encryption key for signing keys at rest. */
   kek: CryptoKey;
   keyLookup: KeyLookup;
+  /** SHA-256 of presented secrets (node:crypto on Node, WebCrypto elsewhere). */
+  secretDigester: SecretDigester;
   usage: UsageBuffer;
   /** What the gateway refuses despite a good signature (revoked keys and tokens). */
   revocations: RevocationCache;

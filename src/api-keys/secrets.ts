@@ -44,6 +44,13 @@ export async function digestSecret(secret: string): Promise<string> {
   return `sha256:${await sha256Hex(secret)}`;
 }
 
+/**
+ * Computes digestSecret's `sha256:<hex>`. WebCrypto by default (Workers); the Node
+ * entry passes node:crypto's synchronous hash, since each crypto.subtle call is a
+ * thread-pool round trip costing the token path tens of microseconds.
+ */
+export type SecretDigester = (secret: string) => Promise<string>;
+
 /** Compares a presented secret with a stored digest in constant time. */
 export async function secretMatches(secret: string, digest: string | null | undefined): Promise<boolean> {
   const presented = await digestSecret(secret);

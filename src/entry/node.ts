@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type HttpBindings, serve } from '@hono/node-server';
 import type { Context } from 'hono';
 import { createApp } from '../app';
@@ -32,6 +33,10 @@ export const nodeClientIp =
       config.trustProxy,
     );
 
+/** digestSecret's `sha256:<hex>`, on the calling thread (~2 µs instead of a thread-pool trip). */
+export const nodeSecretDigester = async (secret: string): Promise<string> =>
+  `sha256:${createHash('sha256').update(secret, 'utf8').digest('hex')}`;
+
 /** `keymint serve`: opens and migrates the database, then serves until stopped. */
 export async function startNodeServer(config: Config, log: Log): Promise<RunningServer> {
   const database = await openDatabase(config.databaseUrl, 'keymint serve');
@@ -50,6 +55,7 @@ export async function startNodeServer(config: Config, log: Log): Promise<Running
       log,
       clientIp: nodeClientIp(config),
       passwordHasher: threadPoolHasher(config.bcryptCost),
+      secretDigester: nodeSecretDigester,
     });
     const stopBackground = await startBackground(deps);
     const app = createApp(deps);

@@ -16,8 +16,9 @@ export async function authenticateClient(
   deps: Deps,
   c: Context,
   form: Map<string, string>,
+  /** The caller's address, when the route has already resolved it. */
+  ip: string | undefined = deps.clientIp(c),
 ): Promise<ApiKeyRow> {
-  const ip = deps.clientIp(c);
   const address = ip ?? 'unknown';
   const now = deps.clock.now();
   const wait = deps.throttle.retryAfter(address, now.getTime());
@@ -35,7 +36,14 @@ export async function authenticateClient(
     if (e instanceof OAuthError && e.code === 'invalid_client') deps.throttle.fail(address, now.getTime());
     throw e;
   }
-  const result = await authenticateKey(deps.keyLookup, creds.clientId, creds.secret, ip, now);
+  const result = await authenticateKey(
+    deps.keyLookup,
+    deps.secretDigester,
+    creds.clientId,
+    creds.secret,
+    ip,
+    now,
+  );
   if (result.ok) return result.key;
   deps.throttle.fail(address, now.getTime());
   if (result.key) deps.usage.record(result.key.id, result.key.orgId, now, 'refused');

@@ -16,7 +16,8 @@ export const tokenRoute = new Hono<AppEnv>().post('/token', async (c) => {
   if (!(SUPPORTED_GRANTS as readonly string[]).includes(grantType)) {
     throw new OAuthError('unsupported_grant_type', `grant_type must be client_credentials`);
   }
-  const key = await authenticateClient(deps, c, form);
-  const body = await clientCredentialsGrant(deps, key, form, deps.clientIp(c));
+  const ip = deps.clientIp(c);
+  const key = await authenticateClient(deps, c, form, ip);
+  const body = await clientCredentialsGrant(deps, key, form, ip);
   return c.json(body, 200, NO_STORE);
 });

@@ -5,7 +5,7 @@ import { operatorActor } from '../../src/audit/actor';
 import { buildDeps } from '../../src/build-deps';
 import { type Config, parseConfig } from '../../src/config';
 import type { AppEnv, Deps } from '../../src/deps';
-import { nodeClientIp } from '../../src/entry/node';
+import { nodeClientIp, nodeSecretDigester } from '../../src/entry/node';
 import { FixedClock } from '../../src/lib/clock';
 import { silentLog } from '../../src/lib/log';
 import { createOrg } from '../../src/orgs/create-org';
@@ -42,6 +42,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     kekBase64: kek,
     log: silentLog,
     clientIp: nodeClientIp(config),
+    secretDigester: nodeSecretDigester,
   });
   const app = createApp(deps);
   const ctx = (): KeyServiceContext => ({

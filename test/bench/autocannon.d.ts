@@ -1,0 +1,44 @@
+// The part of autocannon 9's programmatic API the bench uses (the package ships no types).
+declare module 'autocannon' {
+  interface Options {
+    url: string;
+    method?: 'GET' | 'POST';
+    headers?: Record<string, string>;
+    body?: string;
+    connections?: number;
+    duration?: number;
+    /** Seconds before a request counts as timed out. */
+    timeout?: number;
+  }
+
+  interface Histogram {
+    average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
+    p50: number;
+    p90: number;
+    p99: number;
+    total: number;
+  }
+
+  interface Result {
+    requests: Histogram;
+    latency: Histogram;
+    throughput: Histogram;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    '2xx': number;
+    duration: number;
+  }
+
+  interface Instance {
+    stop(): void;
+  }
+
+  function autocannon(options: Options, done: (err: Error | null, result: Result) => void): Instance;
+  export default autocannon;
+  export type { Instance, Options, Result };
+}
