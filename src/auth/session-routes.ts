@@ -1,15 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { inArray } from 'drizzle-orm';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { recordAudit } from '../audit/record-audit';
-import type { Db } from '../db/database';
-import { orgs } from '../db/schema/index';
 import type { ApiApp } from '../management/api-app';
 import { ApiError } from '../management/api-error';
 import { authenticateCaller, requestMeta } from '../management/caller';
 import { errorResponses, json, jsonBody } from '../management/schemas';
-import { createSession, endSession, SESSION_COOKIE, SESSION_TTL_SECONDS } from './sessions';
-import { authenticateUser, membershipsOf } from './users';
+import { endSession, SESSION_COOKIE, SESSION_TTL_SECONDS } from './sessions';
+import { orgsOfUser, signIn } from './sign-in';
 
 const SignInBody = z
   .strictObject({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) })
@@ -26,7 +22,7 @@ const Session = z
   })
   .openapi('Session');
 
-const signIn = createRoute({
+const signInRoute = createRoute({
   method: 'post',
   path: '/session',
   summary: 'Sign in with email and password; sets the HttpOnly, SameSite=Strict session cookie',
@@ -58,72 +54,12 @@ const signOut = createRoute({
   responses: { 204: { description: 'signed out' }, 401: errorResponses[401], 403: errorResponses[403] },
 });
 
-async function orgsOf(db: Db, userId: string) {
-  const ms = await membershipsOf(db, userId);
-  if (ms.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(orgs)
-    .where(
-      inArray(
-        orgs.id,
-        ms.map((m) => m.orgId),
-      ),
-    );
-  return rows.map((o) => ({
-    id: o.id,
-    slug: o.slug,
-    name: o.name,
-    role: ms.find((m) => m.orgId === o.id)?.role ?? 'viewer',
-  }));
-}
-
 export const mountSessionRoutes = (app: ApiApp) =>
   app
-    .openapi(signIn, async (c) => {
+    .openapi(signInRoute, async (c) => {
       const deps = c.var.deps;
-      const now = deps.clock.now();
-      const meta = requestMeta(c);
       const { email, password } = c.req.valid('json');
-      const emailKey = email.trim().toLowerCase();
-      const ipKey = meta.ip ?? 'unknown';
-      const wait = Math.max(
-        deps.signInThrottle.byIp.retryAfter(ipKey, now.getTime()),
-        deps.signInThrottle.byEmail.retryAfter(emailKey, now.getTime()),
-      );
-      if (wait > 0) {
-        throw new ApiError('rate-limited', `too many failed sign-ins; retry after ${wait} s`, [], {
-          'Retry-After': String(wait),
-        });
-      }
-      const { user, known } = await authenticateUser(deps.db, deps.passwordHasher, email, password);
-      const memberOf = known ? await orgsOf(deps.db, known.id) : [];
-      if (!user) {
-        deps.signInThrottle.byIp.fail(ipKey, now.getTime());
-        deps.signInThrottle.byEmail.fail(emailKey, now.getTime());
-        for (const o of memberOf) {
-          await recordAudit(deps.db, now, {
-            orgId: o.id,
-            action: 'user.sign_in_failed',
-            actor: { type: 'user', id: (known as { id: string }).id, label: emailKey },
-            target: { type: 'user', id: (known as { id: string }).id },
-            meta,
-            details: { email: emailKey },
-          });
-        }
-        throw new ApiError('unauthorized', 'wrong email or password');
-      }
-      const session = await createSession(deps.db, user.id, now, meta);
-      for (const o of memberOf) {
-        await recordAudit(deps.db, now, {
-          orgId: o.id,
-          action: 'user.signed_in',
-          actor: { type: 'user', id: user.id, label: user.email },
-          target: { type: 'user', id: user.id },
-          meta,
-          details: { email: user.email },
-        });
-      }
+      const { user, session, orgs: memberOf } = await signIn(deps, email, password, requestMeta(c));
       setCookie(c, SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: 'Strict',
@@ -148,7 +84,7 @@ export const mountSessionRoutes = (app: ApiApp) =>
       return c.json(
         {
           user: { id: caller.user.id, email: caller.user.email },
-          orgs: await orgsOf(c.var.deps.db, caller.user.id),
+          orgs: await orgsOfUser(c.var.deps.db, caller.user.id),
           csrfToken: caller.session.csrfToken,
           expiresAt: caller.session.expiresAt.toISOString(),
         },
