@@ -57,12 +57,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   }
 
   // This instance's own revocations, disables and re-scopes reach its gateway at once;
-  // other instances' arrive through the change watcher.
+  // other instances' arrive through the change watcher. Only the routes that can
+  // change a key or revoke a token drop the cache.
   app.use('*', async (c, next) => {
     await next();
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400 && c.req.path !== '/token') {
+    const path = c.req.path;
+    const changes = path === '/revoke' || path.startsWith('/api/') || path.startsWith('/console/');
+    if (changes && c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400)
       deps.revocations.invalidate();
-    }
   });
 
   app.route('/', healthRoutes);

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { createKeyLookup } from './api-keys/authenticate-key';
-import { BUILTIN_SCOPE_CATALOG } from './api-keys/scopes';
+import { scopeCatalog } from './api-keys/scopes';
 import { digestSecret, type SecretDigester } from './api-keys/secrets';
 import { inlineHasher, type PasswordHasher } from './auth/password-hasher';
 import type { Config } from './config';
@@ -59,7 +59,7 @@ export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
     signInThrottle: { byIp: new FailureThrottle(20, 60_000), byEmail: new FailureThrottle(10, 15 * 60_000) },
     passwordHasher: o.passwordHasher ?? inlineHasher(o.config.bcryptCost),
     log: o.log,
-    catalog: BUILTIN_SCOPE_CATALOG,
+    catalog: scopeCatalog(o.config.extraScopes),
     clientIp: o.clientIp,
   };
 }

@@ -55,6 +55,21 @@ const issuerList = z.string().transform((text, ctx): string[] => {
   return out;
 });
 
+const scopeList = z.string().transform((text, ctx): string[] => {
+  const out: string[] = [];
+  for (const s of text.split(/[\s,]+/).filter(Boolean)) {
+    if (!/^(read|write|admin):[a-z][a-z0-9_.-]*$/.test(s)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${s}" is not action:resource with action read, write or admin`,
+      });
+      return z.NEVER;
+    }
+    if (!out.includes(s)) out.push(s);
+  }
+  return out;
+});
+
 const kek = z
   .string()
   .refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s), 'must be base64 of exactly 32 bytes')
@@ -80,6 +95,7 @@ export const configSchema = z
     BCRYPT_COST: int(4, 15).default(10),
     TRUST_PROXY: cidrList.default([]),
     GRAPHQL_UPSTREAM: z.union([z.literal(''), url]).default(''),
+    EXTRA_SCOPES: scopeList.default([]),
     USAGE_ACCOUNTING: z.enum(['on', 'off']).default('on'),
     FEDERATION_ISSUERS: issuerList.default(['https://token.actions.githubusercontent.com']),
   })
@@ -100,6 +116,7 @@ export const configSchema = z
       graphqlUpstream: e.GRAPHQL_UPSTREAM || undefined,
       federationIssuers: e.FEDERATION_ISSUERS,
       usageAccounting: e.USAGE_ACCOUNTING === 'on',
+      extraScopes: e.EXTRA_SCOPES,
     };
   });
 

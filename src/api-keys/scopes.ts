@@ -12,6 +12,12 @@ export const BUILTIN_SCOPE_CATALOG: readonly string[] = [
   'read:audit',
 ];
 
+/** The deployment's catalog: the built-in scopes plus EXTRA_SCOPES (say, an upstream's resources). */
+export const scopeCatalog = (extra: readonly string[]): string[] => [
+  ...BUILTIN_SCOPE_CATALOG,
+  ...extra.filter((s) => !BUILTIN_SCOPE_CATALOG.includes(s)),
+];
+
 const SCOPE_RE = /^(\*|[a-z]+):(\*|[a-z][a-z0-9_.-]*)$/;
 
 function split(scope: string): [string, string] {

@@ -75,8 +75,9 @@ export async function updateKey(
     if (events.length === 0) return current;
     const [row] = await tx.update(apiKeys).set(set).where(eq(apiKeys.id, current.id)).returning();
     if (!row) throw new Error('update returned no row');
-    // Other instances' gateways must feel a disable like a revoke.
-    if (set.enabled === false || set.scopes || set.allowedCidrs) await bumpChange(tx);
+    // Other instances' gateways cache key state: any change (a disable, a re-enable,
+    // new scopes or ranges) must reach them.
+    await bumpChange(tx);
     for (const e of events) {
       await recordAudit(tx, ctx.now, {
         orgId,

@@ -3,8 +3,9 @@ import { type KeyView, toKeyView } from '../api-keys/key-view';
 import { listKeys } from '../api-keys/list-keys';
 import { revokeKey } from '../api-keys/revoke-key';
 import { rotateKey } from '../api-keys/rotate-key';
-import { BUILTIN_SCOPE_CATALOG } from '../api-keys/scopes';
+import { scopeCatalog } from '../api-keys/scopes';
 import { operatorActor } from '../audit/actor';
+import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { systemClock } from '../lib/clock';
 import { findOrg } from '../orgs/find-org';
@@ -21,8 +22,13 @@ const USAGE = {
   revoke: 'keymint key revoke <key> --org <slug> [--json]',
 };
 
-function context(database: Database): KeyServiceContext {
-  return { db: database.db, now: systemClock.now(), catalog: BUILTIN_SCOPE_CATALOG, actor: operatorActor() };
+function context(database: Database, config: Config): KeyServiceContext {
+  return {
+    db: database.db,
+    now: systemClock.now(),
+    catalog: scopeCatalog(config.extraScopes),
+    actor: operatorActor(),
+  };
 }
 
 function onePositional(positionals: string[], usage: string): string {
@@ -55,9 +61,9 @@ export async function keyCommand(argv: string[]): Promise<void> {
       const orgRef = required(values.org, '--org', USAGE.create);
       const name = required(values.name, '--name', USAGE.create);
       if (!values.scope?.length) throw usageError(`at least one --scope is required; usage: ${USAGE.create}`);
-      await withDatabase('key create', async (database) => {
+      await withDatabase('key create', async (database, config) => {
         const org = await findOrg(database.db, orgRef);
-        const ctx = context(database);
+        const ctx = context(database, config);
         const { key, secret } = await createKey(ctx, org.id, {
           name,
           scopes: values.scope ?? [],
@@ -131,9 +137,9 @@ export async function keyCommand(argv: string[]): Promise<void> {
       );
       const ref = onePositional(positionals, USAGE.rotate);
       const orgRef = required(values.org, '--org', USAGE.rotate);
-      await withDatabase('key rotate', async (database) => {
+      await withDatabase('key rotate', async (database, config) => {
         const org = await findOrg(database.db, orgRef);
-        const ctx = context(database);
+        const ctx = context(database, config);
         const grace = wholeNumber(values['grace-period'], '--grace-period') ?? 0;
         const { key, secret } = await rotateKey(ctx, org.id, ref, grace);
         const view = toKeyView(key, ctx.now);
@@ -153,9 +159,9 @@ export async function keyCommand(argv: string[]): Promise<void> {
       const { values, positionals } = parseCommand(rest, { org: { type: 'string' } }, USAGE.revoke);
       const ref = onePositional(positionals, USAGE.revoke);
       const orgRef = required(values.org, '--org', USAGE.revoke);
-      await withDatabase('key revoke', async (database) => {
+      await withDatabase('key revoke', async (database, config) => {
         const org = await findOrg(database.db, orgRef);
-        const ctx = context(database);
+        const ctx = context(database, config);
         const key = await revokeKey(ctx, org.id, ref);
         const view = toKeyView(key, ctx.now);
         print(

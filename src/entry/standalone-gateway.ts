@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { createKeyLookup } from '../api-keys/authenticate-key';
 import { ChangeWatcher } from '../changes/change-watcher';
 import type { Database } from '../db/database';
@@ -7,6 +8,7 @@ import { migrate } from '../db/migrate';
 import { readMigrations } from '../db/migrations-dir';
 import { openDatabase } from '../db/open';
 import { createBuiltinSchema } from '../gateway/builtin-schema';
+import { GatewayError, gatewayErrorResponse } from '../gateway/gateway-error';
 import { createGraphqlRoute } from '../gateway/graphql-route';
 import { RevocationCache } from '../gateway/revocation-cache';
 import { remoteKeyResolver } from '../gateway/token-verifier';
@@ -57,6 +59,13 @@ export async function startStandaloneGateway(o: StandaloneGatewayOptions, log: L
   if (!target) throw new Error('give --upstream <url>, or DATABASE_URL to serve the built-in schema');
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.use(
+    '/graphql',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => gatewayErrorResponse(new GatewayError(413, 'the request body exceeds 64 KiB'), o.issuer),
+    }),
+  );
   app.route(
     '/',
     createGraphqlRoute({

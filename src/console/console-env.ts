@@ -1,0 +1,11 @@
+import type { MemberOrg } from '../auth/sign-in';
+import type { SessionRow, UserRow } from '../db/schema/index';
+import type { AppEnv } from '../deps';
+
+export interface ConsoleViewer {
+  user: UserRow;
+  session: SessionRow;
+  orgs: MemberOrg[];
+}
+
+export type ConsoleEnv = AppEnv & { Variables: { nonce: string; viewer: ConsoleViewer } };
