@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { createConsole } from './console/console-routes';
 import type { AppEnv, Deps } from './deps';
 import { GatewayError, gatewayErrorResponse } from './gateway/gateway-error';
 import { gatewayForDeps } from './gateway/gateway-for-deps';
@@ -90,6 +91,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     }),
   );
   app.route('/', createGraphqlRoute(gatewayForDeps(deps)));
+  app.use(
+    '/console/*',
+    bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('request body exceeds 64 KiB', 413) }),
+  );
+  app.route(
+    '/',
+    createConsole((req) => Promise.resolve(app.fetch(req, undefined))),
+  );
 
   app.notFound((c) =>
     c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404),

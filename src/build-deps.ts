@@ -4,6 +4,7 @@ import { scopeCatalog } from './api-keys/scopes';
 import { digestSecret, type SecretDigester } from './api-keys/secrets';
 import { inlineHasher, type PasswordHasher } from './auth/password-hasher';
 import type { Config } from './config';
+import { SetupLink } from './console/setup-link';
 import type { Database } from './db/database';
 import type { Deps } from './deps';
 import { RevocationCache } from './gateway/revocation-cache';
@@ -57,6 +58,7 @@ export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
     usage: new UsageBuffer(o.config.usageAccounting),
     throttle: o.throttle ?? new FailureThrottle(),
     signInThrottle: { byIp: new FailureThrottle(20, 60_000), byEmail: new FailureThrottle(10, 15 * 60_000) },
+    setupLink: new SetupLink(),
     passwordHasher: o.passwordHasher ?? inlineHasher(o.config.bcryptCost),
     log: o.log,
     catalog: scopeCatalog(o.config.extraScopes),

@@ -3,6 +3,7 @@ import type { KeyLookup } from './api-keys/authenticate-key';
 import type { SecretDigester } from './api-keys/secrets';
 import type { PasswordHasher } from './auth/password-hasher';
 import type { Config } from './config';
+import type { SetupLink } from './console/setup-link';
 import type { Database, Db } from './db/database';
 import type { RevocationCache } from './gateway/revocation-cache';
 import type { Clock } from './lib/clock';
@@ -29,6 +30,8 @@ export interface Deps {
   throttle: FailureThrottle;
   /** Failed console sign-ins, per address and per email. */
   signInThrottle: { byIp: FailureThrottle; byEmail: FailureThrottle };
+  /** The one-time first-admin link of a server with no user yet. */
+  setupLink: SetupLink;
   /** bcrypt for passwords, off the event loop where the platform allows. */
   passwordHasher: PasswordHasher;
   log: Log;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type HttpBindings, serve } from '@hono/node-server';
+import { count } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createApp } from '../app';
 import { threadPoolHasher } from '../auth/bcrypt-thread-pool';
@@ -9,6 +10,7 @@ import type { Config } from '../config';
 import { migrate } from '../db/migrate';
 import { readMigrations } from '../db/migrations-dir';
 import { openDatabase } from '../db/open';
+import { users } from '../db/schema/index';
 import { resolveClientIp } from '../lib/client-ip';
 import { systemClock } from '../lib/clock';
 import type { Log } from '../lib/log';
@@ -58,6 +60,7 @@ export async function startNodeServer(config: Config, log: Log): Promise<Running
       secretDigester: nodeSecretDigester,
     });
     const stopBackground = await startBackground(deps);
+    const [{ n: userCount }] = (await database.db.select({ n: count() }).from(users)) as [{ n: number }];
     const app = createApp(deps);
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -66,6 +69,13 @@ export async function startNodeServer(config: Config, log: Log): Promise<Running
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info('keymint listening', { url: `http://${config.host}:${port}`, issuer: config.issuerUrl });
+    if (Number(userCount) === 0) {
+      // A newcomer on the embedded database reaches the console without stopping the server.
+      const setupUrl = `${config.issuerUrl}/console/setup/${await deps.setupLink.issue(systemClock.now())}`;
+      process.stdout.write(
+        `\n  No user yet. Create the first admin and organisation (link valid for an hour, once):\n  ${setupUrl}\n\n`,
+      );
+    }
     let stopping: Promise<void> | undefined;
     return {
       url: `http://${config.host}:${port}`,

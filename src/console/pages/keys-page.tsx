@@ -150,7 +150,7 @@ export function KeysPage(props: {
     <Layout chrome={props.chrome} title="API keys">
       {props.flash ? <Alert kind="ok">{props.flash}</Alert> : null}
       {props.error ? <Alert kind="error">{props.error}</Alert> : null}
-      <form method="get" action={`${base}/keys`} class="filters" role="search">
+      <form method="get" action={`${base}/keys`} class="filters" aria-label="Filters">
         <div>
           <label for="filter-status">Status</label>
           <select id="filter-status" name="status">
