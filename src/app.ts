@@ -68,6 +68,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       deps.revocations.invalidate();
   });
 
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.route('/', healthRoutes);
   app.route('/', metadataRoute);
   app.route('/', jwksRoute);

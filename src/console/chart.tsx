@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { UsageReport } from '../usage/query-usage';
 
 /** Server-rendered bars (issued above refused) with an accessible summary; no script needed. */

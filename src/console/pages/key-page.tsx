@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { KeyView } from '../../api-keys/key-view';
 import type { UsageReport } from '../../usage/query-usage';
 import { UsageChart } from '../chart';

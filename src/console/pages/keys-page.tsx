@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { KeyView } from '../../api-keys/key-view';
 import { when } from '../format';
 import { Alert, type Chrome, Csrf, Layout } from '../layout';
@@ -172,7 +174,7 @@ export function KeysPage(props: {
           <label for="filter-hide-revoked">Hide revoked</label>
         </div>
         <div>
-          <label for="filter-q">Search by name</label>
+          <label for="filter-q">Search keys</label>
           <input id="filter-q" type="text" name="q" value={f.q} />
         </div>
         <button type="submit">Filter</button>

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { type Chrome, Layout } from '../layout';
 
 /** The one and only sight of a secret; the Done button waits for the acknowledgement. */

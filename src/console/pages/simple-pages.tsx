@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { AuditEventView } from '../../audit/list-audit';
 import type { UsageReport } from '../../usage/query-usage';
 import { UsageChart } from '../chart';
