@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { createConsole } from './console/console-routes';
 import type { AppEnv, Deps } from './deps';
@@ -7,6 +6,7 @@ import { GatewayError, gatewayErrorResponse } from './gateway/gateway-error';
 import { gatewayForDeps } from './gateway/gateway-for-deps';
 import { createGraphqlRoute } from './gateway/graphql-route';
 import { healthRoutes } from './health/health-routes';
+import { limitBody } from './lib/body-limit';
 import { ApiError, problemResponse } from './management/api-error';
 import { apiErrorResponse } from './management/error-mapping';
 import { createManagementApi } from './management/router';
@@ -41,21 +41,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   const tooLarge = () =>
     oauthErrorResponse(new OAuthError('invalid_request', 'request body exceeds 64 KiB', {}, 413), realm);
-  const limitStreamedBody = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: tooLarge });
-  for (const path of OAUTH_PATHS) {
-    app.use(path, (c, next) => {
-      // bodyLimit's own decision for a declared Content-Length, taken from the headers
-      // alone: reading c.req.raw.body would turn every request into a web stream.
-      // Bodies without a declared length (chunked) are counted by bodyLimit itself.
-      const method = c.req.method;
-      if (method === 'GET' || method === 'HEAD') return next();
-      const length = c.req.header('content-length');
-      if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-        return Number.parseInt(length || '0', 10) > MAX_FORM_BYTES ? Promise.resolve(tooLarge()) : next();
-      }
-      return limitStreamedBody(c, next);
-    });
-  }
+  for (const path of OAUTH_PATHS) app.use(path, limitBody(MAX_FORM_BYTES, tooLarge));
 
   // This instance's own revocations, disables and re-scopes reach its gateway at once;
   // other instances' arrive through the change watcher. Only the routes that can
@@ -77,24 +63,21 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', revokeRoute);
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: MAX_FORM_BYTES,
-      onError: (c) =>
-        problemResponse(new ApiError('payload-too-large', 'request body exceeds 64 KiB'), c.req.path),
-    }),
+    limitBody(MAX_FORM_BYTES, (c) =>
+      problemResponse(new ApiError('payload-too-large', 'request body exceeds 64 KiB'), c.req.path),
+    ),
   );
   app.route('/api/v1', createManagementApi());
   app.use(
     '/graphql',
-    bodyLimit({
-      maxSize: MAX_FORM_BYTES,
-      onError: () => gatewayErrorResponse(new GatewayError(413, 'the request body exceeds 64 KiB'), realm),
-    }),
+    limitBody(MAX_FORM_BYTES, () =>
+      gatewayErrorResponse(new GatewayError(413, 'the request body exceeds 64 KiB'), realm),
+    ),
   );
   app.route('/', createGraphqlRoute(gatewayForDeps(deps)));
   app.use(
     '/console/*',
-    bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('request body exceeds 64 KiB', 413) }),
+    limitBody(MAX_FORM_BYTES, (c) => c.text('request body exceeds 64 KiB', 413)),
   );
   app.route(
     '/',

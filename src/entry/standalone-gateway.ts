@@ -1,6 +1,5 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createKeyLookup } from '../api-keys/authenticate-key';
 import { ChangeWatcher } from '../changes/change-watcher';
 import type { Database } from '../db/database';
@@ -12,6 +11,7 @@ import { GatewayError, gatewayErrorResponse } from '../gateway/gateway-error';
 import { createGraphqlRoute } from '../gateway/graphql-route';
 import { RevocationCache } from '../gateway/revocation-cache';
 import { remoteKeyResolver } from '../gateway/token-verifier';
+import { limitBody } from '../lib/body-limit';
 import { systemClock } from '../lib/clock';
 import type { Log } from '../lib/log';
 
@@ -61,10 +61,9 @@ export async function startStandaloneGateway(o: StandaloneGatewayOptions, log: L
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.use(
     '/graphql',
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => gatewayErrorResponse(new GatewayError(413, 'the request body exceeds 64 KiB'), o.issuer),
-    }),
+    limitBody(64 * 1024, () =>
+      gatewayErrorResponse(new GatewayError(413, 'the request body exceeds 64 KiB'), o.issuer),
+    ),
   );
   app.route(
     '/',

@@ -4,11 +4,11 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { Db } from '../db/database';
 import type { Clock } from '../lib/clock';
 import type { GatewayContext } from './builtin-schema';
-import { analyseDocument, DEFAULT_LIMITS } from './document-rules';
+import { type AnalysedOperation, analyseDocument, DEFAULT_LIMITS } from './document-rules';
 import { GatewayError, gatewayErrorResponse } from './gateway-error';
 import { requiredScopes } from './required-scopes';
 import type { RevocationCache } from './revocation-cache';
-import { verifyBearer } from './token-verifier';
+import { LEEWAY_SECONDS, type VerifiedCaller, verifyBearer } from './token-verifier';
 import { forwardToUpstream } from './upstream';
 
 export interface GatewayOptions {
@@ -21,6 +21,22 @@ export interface GatewayOptions {
   /** Built-in schema and its database, or an upstream URL to forward to. */
   target: { schema: GraphQLSchema; db: Db } | { upstream: string };
   upstreamTimeoutMs?: number;
+}
+
+/**
+ * A small map that forgets everything when full: enough to keep the common case (the
+ * same tokens and documents over and over) cheap without growing without bound.
+ */
+class BoundedCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(k: string): V | undefined {
+    return this.map.get(k);
+  }
+  set(k: string, v: V): void {
+    if (this.map.size >= this.max) this.map.clear();
+    this.map.set(k, v);
+  }
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -64,6 +80,28 @@ function parseBody(text: string): {
  */
 export function createGraphqlRoute(g: GatewayOptions): Hono {
   const route = new Hono();
+  // A verified signature stays verified until the token expires; revocation is still
+  // checked on every request. An analysed document is the same analysis next time.
+  const verified = new BoundedCache<VerifiedCaller>(10_000);
+  const analysed = new BoundedCache<{ op: AnalysedOperation; invalid: string[]; needed: string[] }>(500);
+  const verify = async (token: string, now: Date): Promise<VerifiedCaller> => {
+    const hit = verified.get(token);
+    if (hit && now.getTime() < (hit.exp + LEEWAY_SECONDS) * 1000) return hit;
+    const caller = await verifyBearer(token, g.getKey, { issuer: g.issuer, audience: g.audience, now });
+    verified.set(token, caller);
+    return caller;
+  };
+  const schema = 'schema' in g.target ? g.target.schema : undefined;
+  const analyse = (query: string, operationName: string | undefined) => {
+    const key = `${operationName ?? ''}\u0000${query}`;
+    const hit = analysed.get(key);
+    if (hit) return hit;
+    const op = analyseDocument(query, operationName, DEFAULT_LIMITS);
+    const invalid = schema ? validate(schema, op.document).map((e) => e.message) : [];
+    const entry = { op, invalid, needed: invalid.length ? [] : requiredScopes(op, schema) };
+    if (query.length <= 8192) analysed.set(key, entry);
+    return entry;
+  };
   route.onError((e) => {
     if (e instanceof GatewayError) return gatewayErrorResponse(e, g.issuer);
     throw e;
@@ -84,7 +122,7 @@ export function createGraphqlRoute(g: GatewayOptions): Hono {
         error: 'invalid_token',
       });
     const now = g.clock.now();
-    const caller = await verifyBearer(token, g.getKey, { issuer: g.issuer, audience: g.audience, now });
+    const caller = await verify(token, now);
     const refusal = await g.revocations?.refusal(caller, now);
     if (refusal) throw new GatewayError(401, refusal, { error: 'invalid_token' });
 
@@ -92,16 +130,10 @@ export function createGraphqlRoute(g: GatewayOptions): Hono {
     if (type !== 'application/json' && type !== 'application/graphql-response+json') {
       throw new GatewayError(415, 'send the request as application/json');
     }
-    const text = new TextDecoder().decode(await c.req.arrayBuffer());
+    const text = await c.req.text();
     const body = parseBody(text);
-    const op = analyseDocument(body.query, body.operationName, DEFAULT_LIMITS);
-
-    const schema = 'schema' in g.target ? g.target.schema : undefined;
-    if (schema) {
-      const errors = validate(schema, op.document);
-      if (errors.length > 0) return c.json({ errors: errors.map((e) => ({ message: e.message })) }, 400);
-    }
-    const needed = requiredScopes(op, schema);
+    const { op, invalid, needed } = analyse(body.query, body.operationName);
+    if (invalid.length > 0) return c.json({ errors: invalid.map((message) => ({ message })) }, 400);
     const missing = needed.filter((s) => !caller.scopes.includes(s));
     if (missing.length > 0) {
       throw new GatewayError(403, `this operation needs ${missing.join(' ')}`, {

@@ -8,11 +8,13 @@ export interface VerifiedCaller {
   clientId: string;
   scopes: string[];
   jti: string;
+  /** Seconds since the epoch. */
+  exp: number;
 }
 
 // Asymmetric algorithms only: never `none`, never an HMAC keyed with a public key.
 const ALLOWED_ALGS = ['RS256', 'ES256', 'EdDSA'];
-const LEEWAY_SECONDS = 60;
+export const LEEWAY_SECONDS = 60;
 const KID_REFETCH_COOLDOWN_MS = 30_000;
 
 /** Keys from this process's own keyset; an unknown kid reloads it at most once per cooldown. */
@@ -79,6 +81,7 @@ export async function verifyBearer(
       clientId: payload.client_id,
       scopes: scope.split(' ').filter(Boolean),
       jti: payload.jti,
+      exp: payload.exp as number,
     };
   } catch (e) {
     throw new GatewayError(401, reason(e), { error: 'invalid_token' });

@@ -9,6 +9,8 @@ declare module 'autocannon' {
     duration?: number;
     /** Seconds before a request counts as timed out. */
     timeout?: number;
+    /** Answers with any other body count in `mismatches`. */
+    expectBody?: string;
   }
 
   interface Histogram {
@@ -30,6 +32,7 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     non2xx: number;
+    mismatches: number;
     '2xx': number;
     duration: number;
   }
