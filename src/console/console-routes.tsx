@@ -282,7 +282,8 @@ export function createConsole(selfFetch: (req: Request) => Promise<Response>): H
         <MessagePage chrome={await chrome(c)} title="Not found" message="No such organisation." />,
         404,
       );
-    if (c.req.method === 'POST' && org.role !== 'admin') {
+    // The connection test changes nothing, so viewers may run it too.
+    if (c.req.method === 'POST' && org.role !== 'admin' && !c.req.path.endsWith('/integrate/test')) {
       return c.html(
         <MessagePage
           chrome={await chrome(c, org)}

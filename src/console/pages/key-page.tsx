@@ -71,7 +71,7 @@ export function KeyPage(props: {
       </div>
       {props.canWrite && live ? (
         <div class="cards">
-          <section class="card" aria-labelledby="rename">
+          <section class="card">
             <h2 id="rename">Rename</h2>
             <form method="post" action={`${path}/update`}>
               <Csrf token={csrf} />

@@ -43,6 +43,7 @@ export function RevealPage(props: {
           </label>
         </p>
         <form method="get" action={`${base}/keys`}>
+          <input type="hidden" name="status" value="active" />
           <button id="reveal-done" type="submit" class="primary" disabled>
             Done
           </button>
