@@ -8,7 +8,8 @@ import { newId } from '../lib/ids';
 import { countLiveKeys } from './active-count';
 import { resolveExpiry } from './expiry';
 import { validCidrs, validName, validTokenTtl } from './key-fields';
-import { grantCoversGrant, normaliseGrant } from './scopes';
+import { assertMayGrant } from './no-escalation';
+import { normaliseGrant } from './scopes';
 import { digestSecret, generateClientId, generateSecret, secretPreview } from './secrets';
 
 export interface CreateKeyInput {
@@ -44,9 +45,7 @@ export async function createKey(
   const scopes = normaliseGrant(input.scopes ?? [], ctx.catalog);
   const tokenTtlSeconds = validTokenTtl(input.tokenTtlSeconds);
   const allowedCidrs = validCidrs(input.allowedCidrs);
-  if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, scopes, ctx.catalog)) {
-    throw new DomainError('forbidden', 'a key may only create keys whose scopes its own token covers');
-  }
+  assertMayGrant(ctx, scopes);
   const secret = generateSecret();
   const secretDigest = await digestSecret(secret);
   const key = await ctx.db.transaction(async (tx) => {

@@ -3,18 +3,13 @@ import { recordAudit } from '../audit/record-audit';
 import { apiKeys } from '../db/schema/index';
 import { DomainError } from '../lib/domain-error';
 import type { KeyServiceContext } from './create-key';
-import { findKey } from './find-key';
-import { grantCoversGrant } from './scopes';
+import { keyToChange } from './no-escalation';
 import { keyStatus } from './status';
 
 /** Removes a revoked or expired key from listings; its audit trail stays. */
 export async function deleteKey(ctx: KeyServiceContext, orgId: string, ref: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const current = await findKey(tx, orgId, ref, { forUpdate: true });
-    // Escalation first: a key may not even learn the state of keys stronger than itself.
-    if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
-      throw new DomainError('forbidden', 'a key may only delete keys whose scopes its own token covers');
-    }
+    const current = await keyToChange(tx, ctx, orgId, ref, 'delete');
     const status = keyStatus(current, ctx.now);
     if (status !== 'revoked' && status !== 'expired') {
       throw new DomainError('conflict', `key ${current.clientId} is ${status}; revoke it before deleting it`);

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, ilike, isNotNull, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/database';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
+import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { validationError } from '../lib/domain-error';
 import { KEY_STATUSES, type KeyStatus } from './status';
 
@@ -28,19 +29,6 @@ function statusWhere(status: StatusFilter, now: Date): SQL | undefined {
     case 'active':
       return and(isNull(apiKeys.revokedAt), unexpired, eq(apiKeys.enabled, true));
   }
-}
-
-const encodeCursor = (k: ApiKeyRow) => btoa(`${k.createdAt.toISOString()}|${k.id}`).replace(/=+$/, '');
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const [at, id] = atob(cursor).split('|');
-    const d = new Date(at ?? '');
-    if (id && !Number.isNaN(d.getTime())) return { at: d, id };
-  } catch {
-    // fall through
-  }
-  throw validationError('cursor', 'is not a cursor this server returned');
 }
 
 /** Keys of an org, newest first, filtered by derived status and name; keyset-paginated. */
@@ -76,5 +64,5 @@ export async function listKeys(
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
 }

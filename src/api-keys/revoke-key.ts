@@ -2,10 +2,8 @@ import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit';
 import { bumpChange } from '../changes/bump';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
-import { DomainError } from '../lib/domain-error';
 import type { KeyServiceContext } from './create-key';
-import { findKey } from './find-key';
-import { grantCoversGrant } from './scopes';
+import { keyToChange } from './no-escalation';
 
 /**
  * Revokes a key, permanently, in one transaction with the change announcement: when
@@ -14,11 +12,7 @@ import { grantCoversGrant } from './scopes';
  */
 export async function revokeKey(ctx: KeyServiceContext, orgId: string, ref: string): Promise<ApiKeyRow> {
   return ctx.db.transaction(async (tx) => {
-    const current = await findKey(tx, orgId, ref, { forUpdate: true });
-    // Escalation first: a key may not even learn the state of keys stronger than itself.
-    if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
-      throw new DomainError('forbidden', 'a key may only revoke keys whose scopes its own token covers');
-    }
+    const current = await keyToChange(tx, ctx, orgId, ref, 'revoke');
     if (current.revokedAt) return current;
     const [row] = await tx
       .update(apiKeys)

@@ -3,8 +3,7 @@ import { recordAudit } from '../audit/record-audit';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
 import { DomainError, validationError } from '../lib/domain-error';
 import type { KeyServiceContext } from './create-key';
-import { findKey } from './find-key';
-import { grantCoversGrant } from './scopes';
+import { keyToChange } from './no-escalation';
 import { digestSecret, generateSecret, secretPreview } from './secrets';
 import { keyStatus } from './status';
 
@@ -30,11 +29,7 @@ export async function rotateKey(
   const secret = generateSecret();
   const digest = await digestSecret(secret);
   const key = await ctx.db.transaction(async (tx) => {
-    const current = await findKey(tx, orgId, ref, { forUpdate: true });
-    // Escalation first: a key may not even learn the state of keys stronger than itself.
-    if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
-      throw new DomainError('forbidden', 'a key may only rotate keys whose scopes its own token covers');
-    }
+    const current = await keyToChange(tx, ctx, orgId, ref, 'rotate');
     const status = keyStatus(current, ctx.now);
     if (status === 'revoked' || status === 'expired') {
       throw new DomainError('conflict', `key ${current.clientId} is ${status} and cannot be rotated`);

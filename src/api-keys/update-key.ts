@@ -4,9 +4,9 @@ import { bumpChange } from '../changes/bump';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
 import { DomainError } from '../lib/domain-error';
 import type { KeyServiceContext } from './create-key';
-import { findKey } from './find-key';
 import { validCidrs, validName, validTokenTtl } from './key-fields';
-import { grantCoversGrant, normaliseGrant } from './scopes';
+import { assertMayGrant, keyToChange } from './no-escalation';
+import { normaliseGrant } from './scopes';
 import { keyStatus } from './status';
 
 export interface UpdateKeyInput {
@@ -34,15 +34,9 @@ export async function updateKey(
   const scopes = input.scopes === undefined ? undefined : normaliseGrant(input.scopes, ctx.catalog);
   const cidrs = input.allowedCidrs === undefined ? undefined : validCidrs(input.allowedCidrs);
   const ttl = input.tokenTtlSeconds === undefined ? undefined : validTokenTtl(input.tokenTtlSeconds);
-  if (scopes && ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, scopes, ctx.catalog)) {
-    throw new DomainError('forbidden', 'a key may only give keys scopes its own token covers');
-  }
+  if (scopes) assertMayGrant(ctx, scopes);
   return ctx.db.transaction(async (tx) => {
-    const current = await findKey(tx, orgId, ref, { forUpdate: true });
-    // Escalation first: a key may not even learn the state of keys stronger than itself.
-    if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, current.scopes, ctx.catalog)) {
-      throw new DomainError('forbidden', 'a key may only change keys whose scopes its own token covers');
-    }
+    const current = await keyToChange(tx, ctx, orgId, ref, 'change');
     const status = keyStatus(current, ctx.now);
     if (status === 'revoked' || status === 'expired') {
       throw new DomainError('conflict', `key ${current.clientId} is ${status} and cannot be changed`);

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, like, lt, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/database';
 import { auditEvents } from '../db/schema/index';
+import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { validationError } from '../lib/domain-error';
 
 export interface AuditQuery {
@@ -47,17 +48,7 @@ export async function listAuditEvents(db: Executor, orgId: string, q: AuditQuery
   if (q.since) where.push(gte(auditEvents.at, instant('since', q.since)));
   if (q.until) where.push(lt(auditEvents.at, instant('until', q.until)));
   if (q.cursor) {
-    let at: Date;
-    let id: string | undefined;
-    try {
-      const [a, i] = atob(q.cursor).split('|');
-      at = new Date(a ?? '');
-      id = i;
-    } catch {
-      at = new Date(Number.NaN);
-    }
-    if (!id || Number.isNaN(at.getTime()))
-      throw validationError('cursor', 'is not a cursor this server returned');
+    const { at, id } = decodeCursor(q.cursor);
     where.push(or(lt(auditEvents.at, at), and(eq(auditEvents.at, at), lt(auditEvents.id, id))));
   }
   const rows = await db
@@ -80,7 +71,6 @@ export async function listAuditEvents(db: Executor, orgId: string, q: AuditQuery
   }));
   return {
     items,
-    nextCursor:
-      rows.length > limit && last ? btoa(`${last.at.toISOString()}|${last.id}`).replace(/=+$/, '') : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.id) : null,
   };
 }
