@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { createConsole } from './console/console-routes';
 import type { AppEnv, Deps } from './deps';
@@ -45,14 +45,13 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   // This instance's own revocations, disables and re-scopes reach its gateway at once;
   // other instances' arrive through the change watcher. Only the routes that can
-  // change a key or revoke a token drop the cache.
-  app.use('*', async (c, next) => {
+  // change a key or revoke a token drop the cache (and only they pay for the check).
+  const dropRevocationsAfterChange: MiddlewareHandler<AppEnv> = async (c, next) => {
     await next();
-    const path = c.req.path;
-    const changes = path === '/revoke' || path.startsWith('/api/') || path.startsWith('/console/');
-    if (changes && c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400)
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400)
       deps.revocations.invalidate();
-  });
+  };
+  for (const path of ['/revoke', '/api/*', '/console/*']) app.use(path, dropRevocationsAfterChange);
 
   app.get('/favicon.ico', (c) => c.body(null, 204));
   app.route('/', healthRoutes);

@@ -1,15 +1,16 @@
-import { execute, type GraphQLSchema, validate } from 'graphql';
+import { execute, type GraphQLSchema } from 'graphql';
 import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Db } from '../db/database';
 import type { Clock } from '../lib/clock';
 import type { GatewayContext } from './builtin-schema';
-import { type AnalysedOperation, analyseDocument, DEFAULT_LIMITS } from './document-rules';
+import { createDocumentAnalyser } from './document-analyser';
 import { GatewayError, gatewayErrorResponse } from './gateway-error';
-import { requiredScopes } from './required-scopes';
+import { parseRequestBody } from './request-body';
 import type { RevocationCache } from './revocation-cache';
-import { LEEWAY_SECONDS, type VerifiedCaller, verifyBearer } from './token-verifier';
+import { type VerifiedCaller, verifyBearer } from './token-verifier';
 import { forwardToUpstream } from './upstream';
+import { VerifiedCallers } from './verified-callers';
 
 export interface GatewayOptions {
   issuer: string;
@@ -23,56 +24,7 @@ export interface GatewayOptions {
   upstreamTimeoutMs?: number;
 }
 
-/**
- * A small map that forgets everything when full: enough to keep the common case (the
- * same tokens and documents over and over) cheap without growing without bound.
- */
-class BoundedCache<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  get(k: string): V | undefined {
-    return this.map.get(k);
-  }
-  set(k: string, v: V): void {
-    if (this.map.size >= this.max) this.map.clear();
-    this.map.set(k, v);
-  }
-}
-
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-
-function parseBody(text: string): {
-  query: string;
-  variables?: Record<string, unknown>;
-  operationName?: string;
-} {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new GatewayError(400, 'the body is not valid JSON');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new GatewayError(400, 'the body must be a JSON object');
-  const { query, variables, operationName } = body as Record<string, unknown>;
-  if (typeof query !== 'string' || query.length === 0)
-    throw new GatewayError(400, '"query" must be a non-empty string');
-  if (
-    variables !== undefined &&
-    variables !== null &&
-    (typeof variables !== 'object' || Array.isArray(variables))
-  ) {
-    throw new GatewayError(400, '"variables" must be an object');
-  }
-  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
-    throw new GatewayError(400, '"operationName" must be a string');
-  }
-  return {
-    query,
-    ...(variables ? { variables: variables as Record<string, unknown> } : {}),
-    ...(typeof operationName === 'string' ? { operationName } : {}),
-  };
-}
 
 /**
  * POST /graphql: RFC 6750 bearer check, then abuse limits, then scopes per root field,
@@ -80,34 +32,11 @@ function parseBody(text: string): {
  */
 export function createGraphqlRoute(g: GatewayOptions): Hono {
   const route = new Hono();
-  // A verified signature stays verified until the token expires; revocation is still
-  // checked on every request. An analysed document is the same analysis next time.
-  const verified = new BoundedCache<VerifiedCaller>(10_000);
-  const analysed = new BoundedCache<{ op: AnalysedOperation; invalid: string[]; needed: string[] }>(500);
-  const verify = async (token: string, now: Date): Promise<VerifiedCaller> => {
-    const hit = verified.get(token);
-    if (hit && now.getTime() < (hit.exp + LEEWAY_SECONDS) * 1000) return hit;
-    const caller = await verifyBearer(token, g.getKey, { issuer: g.issuer, audience: g.audience, now });
-    verified.set(token, caller);
-    return caller;
-  };
-  const schema = 'schema' in g.target ? g.target.schema : undefined;
-  const analyse = (query: string, operationName: string | undefined) => {
-    const key = `${operationName ?? ''}\u0000${query}`;
-    const hit = analysed.get(key);
-    if (hit) return hit;
-    const op = analyseDocument(query, operationName, DEFAULT_LIMITS);
-    const invalid = schema ? validate(schema, op.document).map((e) => e.message) : [];
-    const entry = { op, invalid, needed: invalid.length ? [] : requiredScopes(op, schema) };
-    if (query.length <= 8192) analysed.set(key, entry);
-    return entry;
-  };
-  route.onError((e) => {
-    if (e instanceof GatewayError) return gatewayErrorResponse(e, g.issuer);
-    throw e;
-  });
-  route.post('/graphql', async (c) => {
-    const authorization = c.req.header('authorization');
+  const verified = new VerifiedCallers();
+  /** The caller of a well-formed bearer token, verified once and then remembered. */
+  const authenticate = async (authorization: string | undefined, now: Date): Promise<VerifiedCaller> => {
+    const known = authorization ? verified.get(authorization, now.getTime()) : undefined;
+    if (known) return known;
     if (!authorization || !/^Bearer\b/i.test(authorization)) {
       throw new GatewayError(
         401,
@@ -121,8 +50,18 @@ export function createGraphqlRoute(g: GatewayOptions): Hono {
       throw new GatewayError(401, 'the Authorization header is not "Bearer <token>"', {
         error: 'invalid_token',
       });
+    const caller = await verifyBearer(token, g.getKey, { issuer: g.issuer, audience: g.audience, now });
+    verified.set(authorization, caller);
+    return caller;
+  };
+  const analyse = createDocumentAnalyser('schema' in g.target ? g.target.schema : undefined);
+  route.onError((e) => {
+    if (e instanceof GatewayError) return gatewayErrorResponse(e, g.issuer);
+    throw e;
+  });
+  route.post('/graphql', async (c) => {
     const now = g.clock.now();
-    const caller = await verify(token, now);
+    const caller = await authenticate(c.req.header('authorization'), now);
     const refusal = await g.revocations?.refusal(caller, now);
     if (refusal) throw new GatewayError(401, refusal, { error: 'invalid_token' });
 
@@ -131,7 +70,7 @@ export function createGraphqlRoute(g: GatewayOptions): Hono {
       throw new GatewayError(415, 'send the request as application/json');
     }
     const text = await c.req.text();
-    const body = parseBody(text);
+    const body = parseRequestBody(text);
     const { op, invalid, needed } = analyse(body.query, body.operationName);
     if (invalid.length > 0) return c.json({ errors: invalid.map((message) => ({ message })) }, 400);
     const missing = needed.filter((s) => !caller.scopes.includes(s));

@@ -1,8 +1,10 @@
 // The baseline for `npm run bench`'s gateway section: keymint's built-in GraphQL schema
 // served with no authentication at all, on the same PostgreSQL database, for one fixed
-// organisation. POST /graphql parses, validates and executes the document with
-// graphql-js, as keymint's gateway does after its checks — no token, no limits, no
-// scopes. The bench starts it as a child process on a loopback port:
+// organisation. POST /graphql reads the body, analyses the document (parse, limits,
+// validation, with the gateway's own cache of analysed documents) and executes it with
+// graphql-js: the gateway's path with the bearer token and revocation checks taken
+// out, so the ratio measures what authentication costs. The bench starts it as a child
+// process on a loopback port:
 //
 //   BASELINE_PORT=… BASELINE_ORG_ID=org_… DATABASE_URL=postgres://… \
 //     node --import tsx test/bench/unauthenticated-graphql.ts
@@ -10,10 +12,13 @@
 // It prints "ready <url>" on stdout once listening and exits when its stdin closes
 // (the bench died) or on SIGTERM/SIGINT.
 import { serve } from '@hono/node-server';
-import { type DocumentNode, execute, GraphQLError, parse, validate } from 'graphql';
+import { execute } from 'graphql';
 import { Hono } from 'hono';
 import { openPostgres } from '../../src/db/postgres';
 import { createBuiltinSchema, type GatewayContext } from '../../src/gateway/builtin-schema';
+import { createDocumentAnalyser } from '../../src/gateway/document-analyser';
+import { GatewayError } from '../../src/gateway/gateway-error';
+import { parseRequestBody } from '../../src/gateway/request-body';
 import { systemClock } from '../../src/lib/clock';
 
 const port = Number(process.env.BASELINE_PORT);
@@ -30,25 +35,26 @@ const database = openPostgres(databaseUrl);
 const schema = createBuiltinSchema();
 const context: GatewayContext = { db: database.db, clock: systemClock, orgId };
 
+const analyse = createDocumentAnalyser(schema);
+
 const app = new Hono();
+// keymint sends this header on every answer; so does the baseline, so that only
+// authentication differs.
+app.use('*', async (c, next) => {
+  await next();
+  c.res.headers.set('X-Content-Type-Options', 'nosniff');
+});
+app.onError((e, c) => {
+  if (e instanceof GatewayError) return c.json({ errors: [{ message: e.message }] }, 400);
+  throw e;
+});
 app.post('/graphql', async (c) => {
-  const body = await c.req.json<{
-    query: string;
-    variables?: Record<string, unknown>;
-    operationName?: string;
-  }>();
-  let document: DocumentNode;
-  try {
-    document = parse(body.query);
-  } catch (e) {
-    if (e instanceof GraphQLError) return c.json({ errors: [{ message: e.message }] }, 400);
-    throw e;
-  }
-  const errors = validate(schema, document);
-  if (errors.length > 0) return c.json({ errors: errors.map((e) => ({ message: e.message })) }, 400);
+  const body = parseRequestBody(await c.req.text());
+  const { op, invalid } = analyse(body.query, body.operationName);
+  if (invalid.length > 0) return c.json({ errors: invalid.map((message) => ({ message })) }, 400);
   const result = await execute({
     schema,
-    document,
+    document: op.document,
     contextValue: context,
     variableValues: body.variables ?? null,
     operationName: body.operationName ?? null,
