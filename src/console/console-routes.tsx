@@ -14,7 +14,7 @@ import { updateKey } from '../api-keys/update-key';
 import { listAuditEvents } from '../audit/list-audit';
 import { endSession, findSession, SESSION_COOKIE, SESSION_TTL_SECONDS } from '../auth/sessions';
 import { type MemberOrg, orgsOfUser, signIn } from '../auth/sign-in';
-import { createUser } from '../auth/users';
+import { createUser, validEmail, validPassword } from '../auth/users';
 import { users } from '../db/schema/index';
 import { randomBase62 } from '../lib/base62';
 import { DomainError } from '../lib/domain-error';
@@ -206,6 +206,10 @@ export function createConsole(selfFetch: (req: Request) => Promise<Response>): H
       const now = deps.clock.now();
       const [{ n }] = (await deps.db.select({ n: count() }).from(users)) as [{ n: number }];
       if (Number(n) > 0) throw new DomainError('conflict', 'keymint already has users; sign in instead');
+      // The account's fields are checked before the org exists, so a refused password
+      // leaves no organisation behind to block the next try's slug.
+      validEmail(str(form, 'email'));
+      validPassword(str(form, 'password'));
       const actor = { type: 'system' as const, id: 'setup link', label: 'setup' };
       const org = await createOrg(deps.db, now, actor, {
         slug: str(form, 'slug'),
@@ -222,7 +226,16 @@ export function createConsole(selfFetch: (req: Request) => Promise<Response>): H
       return c.redirect(`/console/orgs/${org.slug}/keys`, 303);
     } catch (e) {
       release();
-      return c.html(<SetupPage chrome={await chrome(c)} token={token} csrf={csrf} error={message(e)} />, 400);
+      return c.html(
+        <SetupPage
+          chrome={await chrome(c)}
+          token={token}
+          csrf={csrf}
+          error={message(e)}
+          values={{ orgName: str(form, 'orgName'), slug: str(form, 'slug'), email: str(form, 'email') }}
+        />,
+        400,
+      );
     }
   });
 

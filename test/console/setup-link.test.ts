@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/auth/sessions';
+import { orgs } from '../../src/db/schema/index';
 import { startTestServer } from '../helpers/listening-server';
 import type { TestApp } from '../helpers/test-app';
 import { launchBrowser, PASSWORD, signInThroughForm } from './browser';
@@ -20,6 +21,35 @@ afterAll(async () => {
 });
 
 describe('the first-start set-up link', () => {
+  it('keeps what was typed when the server refuses the password, and creates nothing', {
+    timeout: 60_000,
+  }, async () => {
+    const link = `${t.url}/console/setup/${await t.deps.setupLink.issue(new Date())}`;
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(link);
+    await page.getByLabel('Organisation name').fill('Newcomer Ltd');
+    await page.getByLabel(/Organisation slug/).fill('newcomer');
+    await page.getByLabel('Email').fill('first@newcomer.example');
+    // The page asks for 10 characters; the server must refuse a shorter one on its own.
+    await page.getByLabel('Password').evaluate((el) => el.removeAttribute('minlength'));
+    await page.getByLabel('Password').fill('short');
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Create account' }).click(),
+    ]);
+    expect(res.status()).toBe(400);
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/at least 10 characters/);
+    expect(await page.getByLabel('Organisation name').inputValue()).toBe('Newcomer Ltd');
+    expect(await page.getByLabel(/Organisation slug/).inputValue()).toBe('newcomer');
+    expect(await page.getByLabel('Email').inputValue()).toBe('first@newcomer.example');
+    expect(await page.getByLabel('Password').inputValue()).toBe('');
+    // No organisation was left behind: the next test takes the same slug.
+    expect(await t.deps.db.select().from(orgs)).toEqual([]);
+    await ctx.close();
+  });
+
   it('lets a newcomer create the first org and admin, once', { timeout: 90_000 }, async () => {
     const link = `${t.url}/console/setup/${await t.deps.setupLink.issue(new Date())}`;
     const newcomer = await browser.newContext();

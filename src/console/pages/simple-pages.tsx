@@ -43,7 +43,10 @@ export function SetupPage(props: {
   token: string;
   csrf: string;
   error?: string | undefined;
+  /** What was typed before an error, so nothing is lost (never the password). */
+  values?: { orgName: string; slug: string; email: string };
 }) {
+  const v = props.values;
   return (
     <Layout chrome={props.chrome} title="Set up keymint">
       <p>Create the first organisation and its admin. This link works once.</p>
@@ -51,11 +54,18 @@ export function SetupPage(props: {
       <form method="post" action={`/console/setup/${props.token}`}>
         <Csrf token={props.csrf} />
         <label for="setup-org-name">Organisation name</label>
-        <input id="setup-org-name" name="orgName" type="text" required maxlength={100} />
+        <input
+          id="setup-org-name"
+          name="orgName"
+          type="text"
+          required
+          maxlength={100}
+          value={v?.orgName ?? ''}
+        />
         <label for="setup-org-slug">Organisation slug (lower-case letters, digits, hyphens)</label>
-        <input id="setup-org-slug" name="slug" type="text" required maxlength={40} />
+        <input id="setup-org-slug" name="slug" type="text" required maxlength={40} value={v?.slug ?? ''} />
         <label for="email">Email</label>
-        <input id="email" name="email" type="email" required />
+        <input id="email" name="email" type="email" required value={v?.email ?? ''} />
         <label for="password">Password</label>
         <input
           id="password"
