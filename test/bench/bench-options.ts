@@ -1,0 +1,90 @@
+// The bench's command line: parsing, validation and the usage text.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
+export type Alg = (typeof ALGS)[number];
+
+export const SECTIONS = ['token', 'usage', 'gateway'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const USAGE = `usage: npm run bench -- [--only token,usage,gateway] [--connections N] [--duration S]
+                        [--rounds N] [--warmup S] [--alg RS256|ES256|EdDSA]… [--skip-es256]
+                        [--cpu-prof DIR]
+  sections (default all; --only may repeat or list several, comma-separated):
+    token    keymint POST /token vs node-oidc-provider, once per --alg
+    usage    keymint RS256 POST /token, USAGE_ACCOUNTING=on vs off (target ratio >= 0.95)
+    gateway  keymint POST /graphql vs the same schema without authentication (target >= 0.85)
+  --cpu-prof DIR  keymint and baseline servers write V8 CPU profiles (node --cpu-prof) to DIR
+  defaults: 50 connections, 10 s per run, 3 rounds, 3 s warm-up, --alg RS256 --alg ES256`;
+
+export interface BenchOptions {
+  connections: number;
+  duration: number;
+  rounds: number;
+  warmup: number;
+  algs: Alg[];
+  sections: Section[];
+  cpuProf: string | undefined;
+}
+
+/** Reads process.argv; prints the usage and exits (0 for --help, 2 for bad options) instead of returning. */
+export function parseOptions(): BenchOptions {
+  const { values } = parseArgs({
+    options: {
+      connections: { type: 'string', default: '50' },
+      duration: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '3' },
+      alg: { type: 'string', multiple: true },
+      'skip-es256': { type: 'boolean', default: false },
+      only: { type: 'string', multiple: true },
+      'cpu-prof': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const whole = (name: string, v: string, min: number, max: number) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      console.error(`--${name} must be a whole number from ${min} to ${max}\n${USAGE}`);
+      process.exit(2);
+    }
+    return n;
+  };
+  let algs = (values.alg ?? ['RS256', 'ES256']).map((a) => {
+    if (!(ALGS as readonly string[]).includes(a)) {
+      console.error(`--alg must be one of ${ALGS.join(', ')}\n${USAGE}`);
+      process.exit(2);
+    }
+    return a as Alg;
+  });
+  if (values['skip-es256']) algs = algs.filter((a) => a !== 'ES256');
+  const only = new Set(
+    (values.only ?? [SECTIONS.join(',')]).flatMap((v) => v.split(',').map((x) => x.trim())).filter(Boolean),
+  );
+  for (const name of only) {
+    if (!(SECTIONS as readonly string[]).includes(name)) {
+      console.error(`--only takes ${SECTIONS.join(', ')}; got "${name}"\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  const sections = SECTIONS.filter((x) => only.has(x));
+  if (sections.length === 0 || (sections.includes('token') && algs.length === 0)) {
+    console.error(`nothing to run\n${USAGE}`);
+    process.exit(2);
+  }
+  return {
+    connections: whole('connections', values.connections, 1, 1000),
+    duration: whole('duration', values.duration, 1, 300),
+    rounds: whole('rounds', values.rounds, 1, 20),
+    warmup: whole('warmup', values.warmup, 0, 60),
+    algs: [...new Set(algs)],
+    sections: sections as Section[],
+    cpuProf: values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined,
+  };
+}
