@@ -79,17 +79,19 @@ export function registerSignInRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor): 
     }
   });
 
+  const usedUp = async (c: ConsoleContext) =>
+    c.html(
+      <MessagePage
+        chrome={await chrome(c)}
+        title="Set up keymint"
+        message="This set-up link is used up or expired."
+      />,
+      404,
+    );
+
   app.get('/console/setup/:token', async (c) => {
     const ok = await c.var.deps.setupLink.valid(c.req.param('token'), c.var.deps.clock.now());
-    if (!ok)
-      return c.html(
-        <MessagePage
-          chrome={await chrome(c)}
-          title="Set up keymint"
-          message="This set-up link is used up or expired."
-        />,
-        404,
-      );
+    if (!ok) return usedUp(c);
     return c.html(<SetupPage chrome={await chrome(c)} token={c.req.param('token')} csrf={loginCsrf(c)} />);
   });
 
@@ -104,15 +106,7 @@ export function registerSignInRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor): 
         403,
       );
     const release = await deps.setupLink.consume(token, deps.clock.now());
-    if (!release)
-      return c.html(
-        <MessagePage
-          chrome={await chrome(c)}
-          title="Set up keymint"
-          message="This set-up link is used up or expired."
-        />,
-        404,
-      );
+    if (!release) return usedUp(c);
     try {
       const now = deps.clock.now();
       const [{ n }] = (await deps.db.select({ n: count() }).from(users)) as [{ n: number }];
