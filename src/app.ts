@@ -27,7 +27,6 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.use('*', async (c, next) => {
     c.set('deps', deps);
-    c.set('requestId', crypto.randomUUID());
     await next();
     // Set on the response itself, as hono's secureHeaders does: c.header() after the
     // handler rebuilds the response around a stream of its body. A response whose
@@ -92,20 +91,22 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     const api = c.req.path.startsWith('/api/') ? apiErrorResponse(err, c.req.path) : undefined;
     if (api) return api;
     if (err instanceof HTTPException) return err.getResponse();
-    deps.log.error('unhandled error', { requestId: c.var.requestId, path: c.req.path, error: err });
+    // Only failures need an id to match the answer with the log line.
+    const requestId = crypto.randomUUID();
+    deps.log.error('unhandled error', { requestId, path: c.req.path, error: err });
     if (OAUTH_PATHS.has(c.req.path)) {
       return oauthErrorResponse(
-        new OAuthError('server_error', `internal error (request ${c.var.requestId})`),
+        new OAuthError('server_error', `internal error (request ${requestId})`),
         realm,
       );
     }
     if (c.req.path.startsWith('/api/')) {
       return problemResponse(
-        new ApiError('server-error', `internal error (request ${c.var.requestId})`),
+        new ApiError('server-error', `internal error (request ${requestId})`),
         c.req.path,
       );
     }
-    return c.json({ error: 'server_error', requestId: c.var.requestId }, 500);
+    return c.json({ error: 'server_error', requestId }, 500);
   });
 
   return app;

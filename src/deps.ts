@@ -41,4 +41,4 @@ export interface Deps {
   clientIp: (c: Context) => string | undefined;
 }
 
-export type AppEnv = { Variables: { deps: Deps; requestId: string } };
+export type AppEnv = { Variables: { deps: Deps } };
