@@ -1,7 +1,6 @@
 // Starting node children for the bench (servers and CLI runs) with a clean environment,
 // and waiting for them to be ready.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from '../../src/config';
@@ -9,18 +8,6 @@ import { onCleanup } from './cleanup';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH_DIR, '../..');
-
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** keymint's settings (every variable it reads), so nothing inherited from the caller's shell changes the run. */
 const KEYMINT_VARS = Object.keys(configSchema.in.shape);

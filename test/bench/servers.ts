@@ -3,9 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type postgres from 'postgres';
+import { freePort } from '../helpers/free-port';
 import { type BenchDb, createBenchDb } from './bench-db';
 import type { Alg } from './bench-options';
-import { BENCH_DIR, childEnv, cli, freePort, profiled, startChild, waitFor } from './child-processes';
+import { BENCH_DIR, childEnv, cli, profiled, startChild, waitFor } from './child-processes';
 import type { Side } from './side';
 import { type BenchKey, tokenSide } from './token-requests';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/listening-server';
+import { freePort } from '../helpers/free-port';
 import { runCli, spawnCli } from '../helpers/run-cli';
 
 // `npm start` on a fresh directory: the embedded PGlite database and its lock. This is

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gatewayForDeps } from '../../src/gateway/gateway-for-deps';
 import { createGraphqlRoute } from '../../src/gateway/graphql-route';
 import { api, bearer } from '../helpers/api-client';
-import { freePort } from '../helpers/listening-server';
+import { freePort } from '../helpers/free-port';
 import { requestToken } from '../helpers/oauth-client';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { challenge, gql, q, signWithCurrentKey, startRecordingUpstream } from './gateway-helpers';

@@ -1,19 +1,7 @@
-import { createServer } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app';
+import { freePort } from './free-port';
 import { createTestApp, type TestApp } from './test-app';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A test app served over real HTTP on 127.0.0.1, its issuer URL being its own address. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestApp & { url: string }> {
