@@ -3,7 +3,7 @@ import type { Actor, RequestMeta } from '../audit/actor';
 import { recordAudit } from '../audit/record-audit';
 import type { Db } from '../db/database';
 import { type ApiKeyRow, apiKeys, orgs } from '../db/schema/index';
-import { DomainError } from '../lib/domain-error';
+import { checkFields, DomainError } from '../lib/domain-error';
 import { newId } from '../lib/ids';
 import { countLiveKeys } from './active-count';
 import { resolveExpiry } from './expiry';
@@ -41,10 +41,12 @@ export async function createKey(
   orgId: string,
   input: CreateKeyInput,
 ): Promise<{ key: ApiKeyRow; secret: string }> {
-  const name = validName(input.name);
-  const scopes = normaliseGrant(input.scopes ?? [], ctx.catalog);
-  const tokenTtlSeconds = validTokenTtl(input.tokenTtlSeconds);
-  const allowedCidrs = validCidrs(input.allowedCidrs);
+  const { name, scopes, tokenTtlSeconds, allowedCidrs } = checkFields({
+    name: () => validName(input.name),
+    scopes: () => normaliseGrant(input.scopes ?? [], ctx.catalog),
+    tokenTtlSeconds: () => validTokenTtl(input.tokenTtlSeconds),
+    allowedCidrs: () => validCidrs(input.allowedCidrs),
+  });
   assertMayGrant(ctx, scopes);
   const secret = generateSecret();
   const secretDigest = await digestSecret(secret);

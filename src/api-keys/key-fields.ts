@@ -1,4 +1,4 @@
-import { DomainError, type FieldError, validationError } from '../lib/domain-error';
+import { type FieldError, fieldsError, validationError } from '../lib/domain-error';
 import { parseCidr } from '../lib/ip';
 
 /** Field rules shared by create and update, so both interfaces refuse the same things. */
@@ -40,7 +40,6 @@ export function validCidrs(raw: readonly string[] | undefined): string[] {
       });
     } else if (!out.includes(c.text)) out.push(c.text);
   });
-  if (errors.length > 0)
-    throw new DomainError('validation', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  if (errors.length > 0) throw fieldsError(errors);
   return out;
 }

@@ -1,4 +1,4 @@
-import { DomainError, type FieldError } from '../lib/domain-error';
+import { type FieldError, fieldsError } from '../lib/domain-error';
 
 export const ACTIONS = ['read', 'write', 'admin'] as const;
 
@@ -81,7 +81,6 @@ export function normaliseGrant(
     if (!out.includes(s)) out.push(s);
   });
   if (input.length === 0) errors.push({ field, message: 'a key needs at least one scope' });
-  if (errors.length > 0)
-    throw new DomainError('validation', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  if (errors.length > 0) throw fieldsError(errors);
   return out;
 }

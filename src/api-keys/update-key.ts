@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit';
 import { bumpChange } from '../changes/bump';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
-import { DomainError } from '../lib/domain-error';
+import { checkFields, DomainError } from '../lib/domain-error';
 import type { KeyServiceContext } from './create-key';
 import { validCidrs, validName, validTokenTtl } from './key-fields';
 import { assertMayGrant, keyToChange } from './no-escalation';
@@ -30,10 +30,12 @@ export async function updateKey(
   ref: string,
   input: UpdateKeyInput,
 ): Promise<ApiKeyRow> {
-  const name = input.name === undefined ? undefined : validName(input.name);
-  const scopes = input.scopes === undefined ? undefined : normaliseGrant(input.scopes, ctx.catalog);
-  const cidrs = input.allowedCidrs === undefined ? undefined : validCidrs(input.allowedCidrs);
-  const ttl = input.tokenTtlSeconds === undefined ? undefined : validTokenTtl(input.tokenTtlSeconds);
+  const { name, scopes, cidrs, ttl } = checkFields({
+    name: () => (input.name === undefined ? undefined : validName(input.name)),
+    scopes: () => (input.scopes === undefined ? undefined : normaliseGrant(input.scopes, ctx.catalog)),
+    cidrs: () => (input.allowedCidrs === undefined ? undefined : validCidrs(input.allowedCidrs)),
+    ttl: () => (input.tokenTtlSeconds === undefined ? undefined : validTokenTtl(input.tokenTtlSeconds)),
+  });
   if (scopes) assertMayGrant(ctx, scopes);
   return ctx.db.transaction(async (tx) => {
     const current = await keyToChange(tx, ctx, orgId, ref, 'change');

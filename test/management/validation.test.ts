@@ -143,6 +143,15 @@ describe('POST /orgs/{org}/keys refuses invalid input with a validation problem 
     );
   });
 
+  it('names a bad scope and a bad CIDR in one answer', async () => {
+    await refused(
+      'POST',
+      keysPath,
+      { body: { ...valid, scopes: ['read:nothing'], allowedCidrs: ['10.0.0.0/33'] } },
+      (res) => expectValidation(res, 'scopes[0]', 'allowedCidrs[0]'),
+    );
+  });
+
   it('expiresAt in the past, or now', async () => {
     const past = new Date(t.clock.now().getTime() - 86_400_000).toISOString();
     await refused('POST', keysPath, { body: { ...valid, expiresAt: past } }, async (res) => {
@@ -236,6 +245,15 @@ describe('PATCH /orgs/{org}/keys/{id} refuses invalid input and leaves the key a
     ['tokenTtlSeconds 3601', { tokenTtlSeconds: 3601 }, 'tokenTtlSeconds'],
   ])('%s', async (_label, body, field) => {
     await refused('PATCH', targetPath, { body }, (res) => expectValidation(res, field));
+  });
+
+  it('names a bad scope and a bad CIDR in one answer', async () => {
+    await refused(
+      'PATCH',
+      targetPath,
+      { body: { name: 'renamed', scopes: ['read:nothing'], allowedCidrs: ['::/129'] } },
+      (res) => expectValidation(res, 'scopes[0]', 'allowedCidrs[0]'),
+    );
   });
 
   it('applies none of a request whose other fields are valid', async () => {
