@@ -1,10 +1,14 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer } from '../helpers/listening-server';
 import { runCli } from '../helpers/run-cli';
 import { openTestDatabase, type TestDatabase } from '../helpers/test-db';
+
+// Each test runs real processes one after another; starting Node, tsx and PGlite is
+// most of the time, and on a loaded host a sequence of them can pass the default 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 // The CLI runs as a real process in a scratch directory: on PostgreSQL when
 // TEST_DATABASE_URL is set (a schema of its own), else on ./data there (PGlite).

@@ -1,9 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../helpers/free-port';
 import { runCli, spawnCli } from '../helpers/run-cli';
+
+// Each test runs real processes one after another; starting Node, tsx and PGlite is
+// most of the time, and on a loaded host a sequence of them can pass the default 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 // `npm start` on a fresh directory: the embedded PGlite database and its lock. This is
 // about PGlite itself, so it runs on PGlite whatever TEST_DATABASE_URL says.
