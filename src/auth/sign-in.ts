@@ -4,8 +4,8 @@ import { recordAudit } from '../audit/record-audit';
 import type { Db } from '../db/database';
 import { orgs, type UserRole, type UserRow } from '../db/schema/index';
 import type { Deps } from '../deps';
-import { ApiError } from '../management/api-error';
 import { createSession, type NewSession } from './sessions';
+import { SignInRefused } from './sign-in-refused';
 import { authenticateUser, membershipsOf } from './users';
 
 export interface MemberOrg {
@@ -55,9 +55,7 @@ export async function signIn(
     deps.signInThrottle.byEmail.retryAfter(emailKey, now.getTime()),
   );
   if (wait > 0) {
-    throw new ApiError('rate-limited', `too many failed sign-ins; retry after ${wait} s`, [], {
-      'Retry-After': String(wait),
-    });
+    throw new SignInRefused('throttled', `too many failed sign-ins; retry after ${wait} s`, wait);
   }
   const { user, known } = await authenticateUser(deps.db, deps.passwordHasher, email, password);
   const memberOf = known ? await orgsOfUser(deps.db, known.id) : [];
@@ -75,7 +73,7 @@ export async function signIn(
   if (!user) {
     deps.signInThrottle.byIp.fail(ipKey, now.getTime());
     deps.signInThrottle.byEmail.fail(emailKey, now.getTime());
-    throw new ApiError('unauthorized', 'wrong email or password');
+    throw new SignInRefused('wrong-credentials', 'wrong email or password');
   }
   const session = await createSession(deps.db, user.id, now, meta);
   return { user, session, orgs: memberOf };

@@ -1,5 +1,5 @@
+import { SignInRefused } from '../auth/sign-in-refused';
 import { DomainError } from '../lib/domain-error';
-import { ApiError } from '../management/api-error';
 
 /** A body parsed with `parseBody({ all: true })`: a repeated field arrives as an array. */
 export type Form = Record<string, string | File | (string | File)[]>;
@@ -27,6 +27,6 @@ export const lines = (text: string) =>
 
 /** The text to show for a refused request; anything else is a bug and propagates. */
 export const errorDetail = (e: unknown): string => {
-  if (e instanceof DomainError || e instanceof ApiError) return e.detail;
+  if (e instanceof DomainError || e instanceof SignInRefused) return e.detail;
   throw e;
 };

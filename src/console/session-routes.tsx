@@ -5,11 +5,11 @@ import type { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { endSession, SESSION_COOKIE, SESSION_TTL_SECONDS } from '../auth/sessions';
 import { signIn } from '../auth/sign-in';
+import { SignInRefused } from '../auth/sign-in-refused';
 import { createUser, validEmail, validPassword } from '../auth/users';
 import { users } from '../db/schema/index';
 import { randomBase62 } from '../lib/base62';
 import { DomainError } from '../lib/domain-error';
-import { ApiError } from '../management/api-error';
 import { requestMeta } from '../management/caller';
 import { createOrg } from '../orgs/create-org';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
@@ -71,11 +71,10 @@ export function registerSignInRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor): 
       startSession(c, session.token);
       return c.redirect('/console', 303);
     } catch (e) {
-      const status = e instanceof ApiError ? (e.status as 401 | 429) : 400;
-      return c.html(
-        <SignInPage chrome={await chrome(c)} csrf={csrf} email={email} error={errorDetail(e)} />,
-        status,
-      );
+      const page = <SignInPage chrome={await chrome(c)} csrf={csrf} email={email} error={errorDetail(e)} />;
+      if (!(e instanceof SignInRefused)) return c.html(page, 400);
+      if (e.reason === 'wrong-credentials') return c.html(page, 401);
+      return c.html(page, 429, { 'Retry-After': String(e.retryAfterSeconds) });
     }
   });
 

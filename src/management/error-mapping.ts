@@ -1,5 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import { HasherBusyError } from '../auth/password-hasher';
+import { SignInRefused } from '../auth/sign-in-refused';
 import { DomainError } from '../lib/domain-error';
 import { ApiError, problemResponse } from './api-error';
 
@@ -8,6 +9,14 @@ export function apiErrorResponse(err: unknown, path: string): Response | undefin
   if (err instanceof ApiError) return problemResponse(err, path);
   if (err instanceof DomainError)
     return problemResponse(new ApiError(err.type, err.detail, err.fields), path);
+  if (err instanceof SignInRefused) {
+    return problemResponse(
+      err.reason === 'throttled'
+        ? new ApiError('rate-limited', err.detail, [], { 'Retry-After': String(err.retryAfterSeconds) })
+        : new ApiError('unauthorized', err.detail),
+      path,
+    );
+  }
   if (err instanceof HasherBusyError) {
     return problemResponse(new ApiError('unavailable', err.message, [], { 'Retry-After': '1' }), path);
   }

@@ -128,3 +128,33 @@ describe('console sessions', () => {
     expect((await res.json()).errors).toEqual([{ field: 'password', message: expect.any(String) }]);
   });
 });
+
+// The console's sign-in form stands on the same service: the same refusals, as pages.
+describe('the console sign-in form', () => {
+  const ip = { incoming: { socket: { remoteAddress: '192.0.2.200' } } };
+  async function formSignIn(email: string, password: string): Promise<Response> {
+    const page = await t.app.request('/console/sign-in', {}, ip);
+    const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    return t.app.request(
+      '/console/sign-in',
+      {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, email, password }).toString(),
+      },
+      ip,
+    );
+  }
+
+  it('answers a wrong password with 401, then 429 and Retry-After once throttled, keeping the email', async () => {
+    const email = 'nobody-here@example.com';
+    for (let i = 0; i < 11; i++) expect((await formSignIn(email, `guess number ${i}`)).status).toBe(401);
+    const blocked = await formSignIn(email, 'guess number 11');
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const html = await blocked.text();
+    expect(html).toMatch(/too many failed sign-ins; retry after \d+ s/);
+    expect(html).toContain(`value="${email}"`);
+  });
+});
