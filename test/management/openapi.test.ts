@@ -83,4 +83,24 @@ describe('GET /api/v1 (reference page)', () => {
     expect(html).not.toMatch(/@import/i);
     expect(html).not.toMatch(/url\(\s*["']?(?:[a-z]+:)?\/\//i);
   });
+
+  it('shows what each route takes: parameters and body fields with their types and limits', async () => {
+    const html = await (await api(t, 'GET', '')).text();
+    const create = html
+      .split('<section>')
+      .find((s) => s.includes('POST</span> <code>/api/v1/orgs/{org}/keys</code>'));
+    expect(create).toBeDefined();
+    const row = (name: string) =>
+      new RegExp(`<tr><td><code>${name}</code></td>(.*?)</tr>`).exec(create ?? '')?.[1];
+    expect(row('org')).toMatch(/path.*required/);
+    expect(row('name')).toMatch(/body.*required.*string, 1–100 characters/);
+    expect(row('scopes')).toMatch(/body.*required.*array of string/);
+    expect(row('expiresIn')).toMatch(/body.*optional.*&quot;30d&quot;.*&quot;never&quot;/);
+    expect(row('tokenTtlSeconds')).toMatch(/body.*optional.*60–3600/);
+    expect(row('allowedCidrs')).toMatch(/body.*optional.*array of string/);
+    const list = html
+      .split('<section>')
+      .find((s) => s.includes('GET</span> <code>/api/v1/orgs/{org}/keys</code>'));
+    expect(list).toMatch(/<code>status<\/code><\/td><td>query<\/td><td>optional<\/td><td>&quot;active&quot;/);
+  });
 });
