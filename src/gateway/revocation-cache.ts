@@ -13,12 +13,14 @@ import type { VerifiedCaller } from './token-verifier';
  * instances' through the change watcher within its polling interval), so a request
  * costs no database read in the steady state.
  */
+/** A read in flight, or what it settled to (boxed: "no such key" is an answer too). */
+type KeyEntry = Promise<ApiKeyRow | undefined> | { row: ApiKeyRow | undefined };
+
 export class RevocationCache {
-  private keys = new Map<string, Promise<ApiKeyRow | undefined>>();
-  private revokedJtis: Promise<Set<string>> | undefined;
-  // What those reads settled to, so the steady state answers without awaiting anything.
-  private settledKeys = new Map<string, ApiKeyRow | undefined>();
-  private settledJtis: Set<string> | undefined;
+  // Each entry is the read in flight until it settles, then its value, so the steady
+  // state answers without awaiting anything.
+  private keys = new Map<string, KeyEntry>();
+  private revokedJtis: Promise<Set<string>> | Set<string> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -27,45 +29,37 @@ export class RevocationCache {
 
   invalidate(): void {
     this.keys = new Map();
-    this.settledKeys = new Map();
     this.revokedJtis = undefined;
-    this.settledJtis = undefined;
   }
 
   /** Why the caller's token is refused, or null when it is not; synchronous once cached. */
   refusal(caller: VerifiedCaller, now: Date): string | null | Promise<string | null> {
-    const jtis = this.settledJtis;
-    if (jtis && this.settledKeys.has(caller.clientId)) {
-      return judge(this.settledKeys.get(caller.clientId), jtis, caller, now);
-    }
-    return Promise.all([this.key(caller.clientId), this.jtis(now)]).then(([key, revoked]) =>
-      judge(key, revoked, caller, now),
+    const key = this.keys.get(caller.clientId);
+    const jtis = this.revokedJtis;
+    if (key && !(key instanceof Promise) && jtis instanceof Set) return judge(key.row, jtis, caller, now);
+    return Promise.all([this.key(caller.clientId), this.jtis(now)]).then(([row, revoked]) =>
+      judge(row, revoked, caller, now),
     );
   }
 
   private key(clientId: string): Promise<ApiKeyRow | undefined> {
-    let p = this.keys.get(clientId);
-    if (!p) {
-      const keys = this.keys;
-      const settled = this.settledKeys;
-      const read = this.lookup(clientId);
-      // invalidate() swaps the maps, so a read that raced it never lands in the new ones;
-      // a failed read is not remembered.
-      read.then(
-        (key) => keys.get(clientId) === read && settled.set(clientId, key),
-        () => keys.get(clientId) === read && keys.delete(clientId),
-      );
-      if (keys.size > 10_000) {
-        keys.clear();
-        settled.clear();
-      }
-      keys.set(clientId, read);
-      p = read;
-    }
-    return p;
+    const known = this.keys.get(clientId);
+    if (known) return known instanceof Promise ? known : Promise.resolve(known.row);
+    const keys = this.keys;
+    const read = this.lookup(clientId);
+    // invalidate() swaps the map, so a read that raced it never lands in the new one;
+    // a failed read is not remembered.
+    read.then(
+      (row) => keys.get(clientId) === read && keys.set(clientId, { row }),
+      () => keys.get(clientId) === read && keys.delete(clientId),
+    );
+    if (keys.size > 10_000) keys.clear();
+    keys.set(clientId, read);
+    return read;
   }
 
   private jtis(now: Date): Promise<Set<string>> {
+    if (this.revokedJtis instanceof Set) return Promise.resolve(this.revokedJtis);
     if (!this.revokedJtis) {
       const p = this.db
         .select({ jti: revokedTokens.jti })
@@ -75,7 +69,7 @@ export class RevocationCache {
       this.revokedJtis = p;
       p.then(
         (set) => {
-          if (this.revokedJtis === p) this.settledJtis = set;
+          if (this.revokedJtis === p) this.revokedJtis = set;
         },
         () => {
           if (this.revokedJtis === p) this.revokedJtis = undefined;
