@@ -19,11 +19,16 @@ export interface PublishedJwks {
  * The signing keys one instance holds in memory: the current private key and every
  * published public key. `refresh()` reloads them when the database says they changed
  * (the change watcher calls it), so the token path never reads signing keys itself.
+ * `epoch()` moves whenever a key stops being accepted (retired), so whoever remembers
+ * verified tokens knows to check them again.
  */
 export class Keyset {
   private signer: Signer | undefined;
   private verifyKeys = new Map<string, { alg: string; key: CryptoKey }>();
   private published: PublishedJwks = { body: '{"keys":[]}', etag: '"empty"' };
+  private keyDates: readonly { state: string; createdAt: Date }[] = [];
+  private withdrawals = 0;
+  private loads: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -36,7 +41,15 @@ export class Keyset {
   }
 
   /** Loads the keys; false when the database has no current signing key yet. */
-  async tryRefresh(): Promise<boolean> {
+  tryRefresh(): Promise<boolean> {
+    // One load at a time: a load that read the rows before a key was retired must not
+    // finish after one that read them since, and bring the key back.
+    const load = this.loads.then(() => this.load());
+    this.loads = load.catch(() => undefined);
+    return load;
+  }
+
+  private async load(): Promise<boolean> {
     const rows = await listSigningKeys(this.db, ['next', 'current', 'previous']);
     const current = rows.find((r) => r.state === 'current');
     if (!current?.privateJwkSealed) return false;
@@ -56,7 +69,14 @@ export class Keyset {
         known ?? { alg: r.alg, key: (await importJWK(r.publicJwk as JWK, r.alg)) as CryptoKey },
       );
     }
+    for (const kid of this.verifyKeys.keys()) {
+      if (!verifyKeys.has(kid)) {
+        this.withdrawals++;
+        break;
+      }
+    }
     this.verifyKeys = verifyKeys;
+    this.keyDates = rows.map((r) => ({ state: r.state, createdAt: r.createdAt }));
     const body = JSON.stringify({ keys: rows.map((r) => r.publicJwk) });
     this.published = { body, etag: `"${(await sha256Hex(body)).slice(0, 32)}"` };
     return true;
@@ -71,8 +91,18 @@ export class Keyset {
     return this.verifyKeys.get(kid);
   }
 
+  /** Changes whenever a key this instance accepted is no longer accepted. */
+  epoch(): number {
+    return this.withdrawals;
+  }
+
   jwks(): PublishedJwks {
     return this.published;
+  }
+
+  /** State and creation time of each key held (for metrics: no kid, no key material). */
+  signingKeyDates(): readonly { state: string; createdAt: Date }[] {
+    return this.keyDates;
   }
 
   /** Algorithms of the published keys, for discovery metadata. */
