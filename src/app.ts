@@ -1,29 +1,23 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { createConsole } from './console/console-routes';
 import type { AppEnv, Deps } from './deps';
-import { GatewayError, gatewayErrorResponse } from './gateway/gateway-error';
 import { gatewayForDeps } from './gateway/gateway-for-deps';
 import { createGraphqlRoute } from './gateway/graphql-route';
 import { healthRoutes } from './health/health-routes';
-import { limitBody } from './lib/body-limit';
-import { ApiError, problemResponse } from './management/api-error';
-import { apiErrorResponse } from './management/error-mapping';
+import { internalErrorMessage, reportUnexpected } from './lib/unexpected-failure';
 import { createManagementApi } from './management/router';
-import { MAX_FORM_BYTES } from './oauth/form';
-import { introspectRoute } from './oauth/introspect-route';
+import { mountMetrics } from './metrics/metrics-route';
 import { metadataRoute } from './oauth/metadata-route';
-import { OAuthError, oauthErrorResponse } from './oauth/oauth-error';
-import { revokeRoute } from './oauth/revoke-route';
-import { tokenRoute } from './oauth/token-route';
+import { createOAuthRouter } from './oauth/oauth-router';
 import { jwksRoute } from './signing/jwks-route';
 
-const OAUTH_PATHS = new Set(['/token', '/introspect', '/revoke']);
-
-/** Builds the whole HTTP app from its dependencies; nothing here reads the environment. */
+/**
+ * Builds the whole HTTP app from its dependencies; nothing here reads the environment.
+ * Each surface (OAuth, /api/v1, the gateway, the console) maps its own errors in its
+ * own router; what reaches this app's onError escaped all of them.
+ */
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const realm = deps.config.issuerUrl;
 
   app.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -37,10 +31,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       c.header('X-Content-Type-Options', 'nosniff');
     }
   });
-
-  const tooLarge = () =>
-    oauthErrorResponse(new OAuthError('invalid_request', 'request body exceeds 64 KiB', {}, 413), realm);
-  for (const path of OAUTH_PATHS) app.use(path, limitBody(MAX_FORM_BYTES, tooLarge));
+  mountMetrics(app, deps);
 
   // This instance's own revocations, disables and re-scopes reach its gateway at once;
   // other instances' arrive through the change watcher. Only the routes that can
@@ -56,57 +47,19 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', healthRoutes);
   app.route('/', metadataRoute);
   app.route('/', jwksRoute);
-  app.route('/', tokenRoute);
-  app.route('/', introspectRoute);
-  app.route('/', revokeRoute);
-  app.use(
-    '/api/*',
-    limitBody(MAX_FORM_BYTES, (c) =>
-      problemResponse(new ApiError('payload-too-large', 'request body exceeds 64 KiB'), c.req.path),
-    ),
-  );
+  app.route('/', createOAuthRouter());
   app.route('/api/v1', createManagementApi());
-  app.use(
-    '/graphql',
-    limitBody(MAX_FORM_BYTES, () =>
-      gatewayErrorResponse(new GatewayError(413, 'the request body exceeds 64 KiB'), realm),
-    ),
-  );
   app.route('/', createGraphqlRoute(gatewayForDeps(deps)));
-  app.use(
-    '/console/*',
-    limitBody(MAX_FORM_BYTES, (c) => c.text('request body exceeds 64 KiB', 413)),
-  );
-  app.route(
-    '/',
-    createConsole((req) => Promise.resolve(app.fetch(req, undefined))),
-  );
+  app.route('/', createConsole());
 
   app.notFound((c) =>
     c.json({ error: 'not_found', error_description: `no route for ${c.req.method} ${c.req.path}` }, 404),
   );
-
   app.onError((err, c) => {
-    if (err instanceof OAuthError) return oauthErrorResponse(err, realm);
-    const api = c.req.path.startsWith('/api/') ? apiErrorResponse(err, c.req.path) : undefined;
-    if (api) return api;
-    if (err instanceof HTTPException) return err.getResponse();
-    // Only failures need an id to match the answer with the log line.
-    const requestId = crypto.randomUUID();
-    deps.log.error('unhandled error', { requestId, path: c.req.path, error: err });
-    if (OAUTH_PATHS.has(c.req.path)) {
-      return oauthErrorResponse(
-        new OAuthError('server_error', `internal error (request ${requestId})`),
-        realm,
-      );
-    }
-    if (c.req.path.startsWith('/api/')) {
-      return problemResponse(
-        new ApiError('server-error', `internal error (request ${requestId})`),
-        c.req.path,
-      );
-    }
-    return c.json({ error: 'server_error', requestId }, 500);
+    const id = reportUnexpected(deps.log, err, { method: c.req.method, path: c.req.path });
+    return c.json({ error: 'server_error', error_description: internalErrorMessage(id) }, 500, {
+      'Cache-Control': 'no-store',
+    });
   });
 
   return app;

@@ -1,46 +1,59 @@
+import { purgeExpiredSessions } from './auth/sessions';
 import { ChangeWatcher } from './changes/change-watcher';
 import type { Deps } from './deps';
+import { repeatedFailureLog } from './lib/repeated-failure-log';
 import { advanceSigningKeys } from './signing/lifecycle';
 import { signingPolicy } from './signing/signing-policy';
 import { purgeExpiredRevocations } from './tokens/revoked-tokens';
+import { FINAL_FLUSH_MS, flushBeforeExit } from './usage/final-flush';
+import { usageFlushLog } from './usage/flush-log';
 
 export interface BackgroundOptions {
   usageFlushMs?: number;
   rotationCheckMs?: number;
   changePollMs?: number;
+  /** How long the flush at stop keeps retrying a database that is away. */
+  finalFlushMs?: number;
 }
 
 /**
  * The timers of a long-running instance: usage flushes, the signing-key schedule, the
  * revocation purge, and the change watcher that reloads signing keys other instances
- * rotated. Returns a stop that flushes what is buffered.
+ * rotated. Returns a stop that flushes what is buffered, retrying for a bounded time.
  */
 export async function startBackground(deps: Deps, o: BackgroundOptions = {}): Promise<() => Promise<void>> {
-  const report = (what: string) => (error: unknown) => deps.log.error(what, { error });
-  const watcher = new ChangeWatcher(deps.database, report('change check failed'), o.changePollMs ?? 500);
+  const nowMs = () => deps.clock.now().getTime();
+  const watcher = new ChangeWatcher(
+    deps.database,
+    repeatedFailureLog(deps.log, 'change check', nowMs),
+    o.changePollMs ?? 500,
+  );
   watcher.onChange(() => deps.revocations.invalidate());
   watcher.onChange(() => deps.keyset.refresh());
   await watcher.start();
 
+  const schedule = repeatedFailureLog(deps.log, 'signing-key schedule', nowMs);
   const tick = async () => {
     const now = deps.clock.now();
     const r = await advanceSigningKeys(deps.db, deps.kek, signingPolicy(deps.config), now);
     if (r.changed) await deps.keyset.refresh();
     if (r.rotated) deps.log.info('signing key rotated', r.rotated);
     await purgeExpiredRevocations(deps.db, now);
+    await purgeExpiredSessions(deps.db, now);
   };
+  // Every flush, whoever asks for it, reports to this log: the first failure, a reminder
+  // a minute, the recovery. A tick while a write hangs joins the one queued behind it.
+  deps.usage.listen(usageFlushLog(deps.log, deps.clock, deps.usage));
   const timers = [
-    setInterval(
-      () => void deps.usage.flush(deps.db).catch(report('usage flush failed')),
-      o.usageFlushMs ?? 5000,
-    ),
-    setInterval(() => void tick().catch(report('signing-key schedule failed')), o.rotationCheckMs ?? 60_000),
+    setInterval(() => void deps.usage.flush(deps.db).catch(() => {}), o.usageFlushMs ?? 5000),
+    setInterval(() => void tick().then(schedule.succeeded, schedule.failed), o.rotationCheckMs ?? 60_000),
   ];
   for (const t of timers) t.unref?.();
 
   return async () => {
     for (const t of timers) clearInterval(t);
     await watcher.stop();
-    await deps.usage.flush(deps.db).catch(report('final usage flush failed'));
+    await flushBeforeExit(deps.usage, deps.db, deps.log, o.finalFlushMs ?? FINAL_FLUSH_MS);
+    deps.usage.listen(undefined);
   };
 }

@@ -9,10 +9,12 @@ import type { Database } from './db/database';
 import type { Deps } from './deps';
 import { RevocationCache } from './gateway/revocation-cache';
 import type { Clock } from './lib/clock';
+import { FailureThrottle } from './lib/failure-throttle';
 import type { Log } from './lib/log';
-import { FailureThrottle } from './oauth/failure-throttle';
+import { Metrics } from './metrics/metrics';
 import { importKek } from './signing/kek';
 import { Keyset } from './signing/keyset';
+import { keysetKeyResolver } from './signing/keyset-key-resolver';
 import { advanceSigningKeys } from './signing/lifecycle';
 import { signingPolicy } from './signing/signing-policy';
 import { UsageBuffer } from './usage/usage-buffer';
@@ -53,9 +55,11 @@ export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
     keyset,
     kek,
     keyLookup,
+    accessTokenKeys: keysetKeyResolver(keyset, () => o.clock.now().getTime()),
     secretDigester: o.secretDigester ?? digestSecret,
     revocations: new RevocationCache(o.database.db, keyLookup),
     usage: new UsageBuffer(o.config.usageAccounting),
+    metrics: new Metrics(o.clock.now()),
     throttle: o.throttle ?? new FailureThrottle(),
     signInThrottle: { byIp: new FailureThrottle(20, 60_000), byEmail: new FailureThrottle(10, 15 * 60_000) },
     setupLink: new SetupLink(),

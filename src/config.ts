@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { MAX_TOKEN_TTL, MIN_TOKEN_TTL } from './api-keys/key-fields';
 import { type Cidr, parseCidr } from './lib/ip';
+import { SIGNING_ALGS } from './signing/algorithms';
 
 /** Everything keymint reads from its environment, parsed once at start-up. */
 export type Config = z.infer<typeof configSchema>;
@@ -89,9 +91,9 @@ export const configSchema = z
       )
       .default('pglite://./data'),
     KEYMINT_KEK: kek,
-    SIGNING_ALG: z.enum(['RS256', 'ES256', 'EdDSA']).default('RS256'),
+    SIGNING_ALG: z.enum(SIGNING_ALGS).default('RS256'),
     SIGNING_KEY_ROTATION_DAYS: int(1, 3650).default(30),
-    TOKEN_TTL_SECONDS: int(60, 3600).default(300),
+    TOKEN_TTL_SECONDS: int(MIN_TOKEN_TTL, MAX_TOKEN_TTL).default(300),
     BCRYPT_COST: int(4, 15).default(10),
     TRUST_PROXY: cidrList.default([]),
     GRAPHQL_UPSTREAM: z.union([z.literal(''), url]).default(''),

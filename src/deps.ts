@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { JWTVerifyGetKey } from 'jose';
 import type { KeyLookup } from './api-keys/authenticate-key';
 import type { SecretDigester } from './api-keys/secrets';
 import type { PasswordHasher } from './auth/password-hasher';
@@ -7,8 +8,9 @@ import type { SetupLink } from './console/setup-link';
 import type { Database, Db } from './db/database';
 import type { RevocationCache } from './gateway/revocation-cache';
 import type { Clock } from './lib/clock';
+import type { FailureThrottle } from './lib/failure-throttle';
 import type { Log } from './lib/log';
-import type { FailureThrottle } from './oauth/failure-throttle';
+import type { Metrics } from './metrics/metrics';
 import type { Keyset } from './signing/keyset';
 import type { UsageBuffer } from './usage/usage-buffer';
 
@@ -22,9 +24,13 @@ export interface Deps {
   /** Key-encryption key for signing keys at rest. */
   kek: CryptoKey;
   keyLookup: KeyLookup;
+  /** Verification keys of keymint's own access tokens (the keyset; an unknown kid reloads it). */
+  accessTokenKeys: JWTVerifyGetKey;
   /** SHA-256 of presented secrets (node:crypto on Node, WebCrypto elsewhere). */
   secretDigester: SecretDigester;
   usage: UsageBuffer;
+  /** The instance's Prometheus instruments (GET /metrics). */
+  metrics: Metrics;
   /** What the gateway refuses despite a good signature (revoked keys and tokens). */
   revocations: RevocationCache;
   throttle: FailureThrottle;

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/database';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
 import { timingSafeEqual } from '../lib/encoding';
@@ -18,15 +18,56 @@ export type KeyAuthResult =
 
 export type KeyLookup = (clientId: string) => Promise<ApiKeyRow | undefined>;
 
-/** One prepared, indexed read by client_id: the token path's only database access. */
+/**
+ * What an unknown client id finds instead of nothing: a row shaped like a key in use (the
+ * same columns set, values of the same types and lengths) under an id no key can have
+ * (ids are base62). With it the database sends, the driver parses and drizzle maps one
+ * row either way, so the time to refuse a wrong secret does not tell whether the client
+ * id exists (without it, a known id was refused measurably slower).
+ */
+const DECOY_ID = 'key_decoy_______________';
+const DECOY = {
+  id: sql<string>`${sql.raw(`'${DECOY_ID}'`)}::text`,
+  orgId: sql<string>`'org_decoy_______________'::text`,
+  name: sql<string>`'decoy key'::text`,
+  clientId: sql<string>`'km_decoy_________________'::text`,
+  secretDigest: sql<string>`${sql.raw(`'${DUMMY_DIGEST}'`)}::text`,
+  secretPreview: sql<string>`'kms_…dcoy'::text`,
+  previousSecretDigest: sql<string | null>`null::text`,
+  previousValidUntil: sql<Date | null>`null::timestamptz`,
+  scopes: sql<string[]>`'{read:subjects}'::text[]`,
+  allowedCidrs: sql<string[]>`'{}'::text[]`,
+  tokenTtlSeconds: sql<number | null>`null::integer`,
+  enabled: sql<boolean>`true`,
+  expiresAt: sql<Date | null>`null::timestamptz`,
+  createdAt: sql<Date>`'2025-01-01 00:00:00.000+00'::timestamptz`,
+  createdBy: sql<string>`'operator'::text`,
+  lastUsedAt: sql<Date | null>`'2025-01-01 00:00:00.000+00'::timestamptz`,
+  lastUsedIp: sql<string | null>`'192.0.2.1'::text`,
+  rotatedAt: sql<Date | null>`null::timestamptz`,
+  revokedAt: sql<Date | null>`null::timestamptz`,
+  deletedAt: sql<Date | null>`null::timestamptz`,
+} satisfies { [K in keyof ApiKeyRow]: SQL<ApiKeyRow[K]> };
+
+/**
+ * One prepared, indexed read by client_id, the token path's only database access. It
+ * returns exactly one row, the key's or else the decoy: `UNION ALL` is an Append that
+ * runs its branches in order and `LIMIT 1` stops after the first row, so the decoy is
+ * only built when no key matched (an ORDER BY would cost a sort on every request). Were
+ * that order ever broken, a real key would be refused, never a wrong one accepted.
+ */
 export function createKeyLookup(db: Db): KeyLookup {
   const q = db
     .select()
     .from(apiKeys)
     .where(eq(apiKeys.clientId, sql.placeholder('clientId')))
+    .unionAll(db.select(DECOY).from(sql`(select) as decoy`))
     .limit(1)
     .prepare('keymint_key_by_client_id');
-  return async (clientId) => (await q.execute({ clientId }))[0];
+  return async (clientId) => {
+    const row = (await q.execute({ clientId }))[0];
+    return row && row.id !== DECOY_ID ? row : undefined;
+  };
 }
 
 export async function authenticateKey(

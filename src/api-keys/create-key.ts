@@ -1,13 +1,12 @@
 import { eq } from 'drizzle-orm';
-import type { Actor, RequestMeta } from '../audit/actor';
 import { recordAudit } from '../audit/record-audit';
-import type { Db } from '../db/database';
 import { type ApiKeyRow, apiKeys, orgs } from '../db/schema/index';
 import { checkFields, DomainError } from '../lib/domain-error';
 import { newId } from '../lib/ids';
 import { countLiveKeys } from './active-count';
 import { resolveExpiry } from './expiry';
 import { validCidrs, validName, validTokenTtl } from './key-fields';
+import type { KeyServiceContext } from './key-service-context';
 import { assertMayGrant } from './no-escalation';
 import { normaliseGrant } from './scopes';
 import { digestSecret, generateClientId, generateSecret, secretPreview } from './secrets';
@@ -19,16 +18,6 @@ export interface CreateKeyInput {
   expiresAt?: string | undefined;
   tokenTtlSeconds?: number | null | undefined;
   allowedCidrs?: string[] | undefined;
-}
-
-export interface KeyServiceContext {
-  db: Db;
-  now: Date;
-  catalog: readonly string[];
-  actor: Actor;
-  meta?: RequestMeta | undefined;
-  /** When a key acts, the grant of its token: it may not hand out more (no escalation). */
-  actorGrant?: readonly string[] | undefined;
 }
 
 /**

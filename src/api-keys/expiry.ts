@@ -1,8 +1,8 @@
 import type { OrgRow } from '../db/schema/index';
 import { validationError } from '../lib/domain-error';
+import { isStorableInstant, UNSTORABLE_INSTANT_MESSAGE } from '../lib/storable-instant';
 
 export const EXPIRY_PRESETS = { '30d': 30, '60d': 60, '90d': 90, '180d': 180, '1y': 365 } as const;
-export type ExpiryPreset = keyof typeof EXPIRY_PRESETS | 'never';
 export const EXPIRY_CHOICES: readonly string[] = [...Object.keys(EXPIRY_PRESETS), 'never'];
 
 const DAY_MS = 86_400_000;
@@ -31,6 +31,8 @@ export function resolveExpiry(input: ExpiryInput, org: OrgRow, now: Date): Date 
     }
     if (t <= now.getTime()) throw validationError('expiresAt', 'must be in the future');
     at = new Date(t);
+    // 9999-12-31T23:59:59-23:59 is a year-10000 instant in UTC.
+    if (!isStorableInstant(at)) throw validationError('expiresAt', UNSTORABLE_INSTANT_MESSAGE);
   } else if (input.expiresIn === undefined) {
     at = new Date(now.getTime() + org.defaultExpiryDays * DAY_MS);
   } else if (input.expiresIn === 'never') {

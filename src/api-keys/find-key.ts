@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../db/database';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
 import { DomainError } from '../lib/domain-error';
+import { isStorableText } from '../lib/storable-text';
 import { CLIENT_ID_PREFIX } from './secrets';
 
 /**
@@ -14,12 +15,15 @@ export async function findKey(
   ref: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<ApiKeyRow> {
+  const notFound = () => new DomainError('not-found', `no key "${ref}" in this organisation`);
+  // No key id holds what the database cannot store; asking would only fail there.
+  if (!isStorableText(ref)) throw notFound();
   const byRef = ref.startsWith(CLIENT_ID_PREFIX) ? eq(apiKeys.clientId, ref) : eq(apiKeys.id, ref);
   const q = db
     .select()
     .from(apiKeys)
     .where(and(eq(apiKeys.orgId, orgId), byRef, isNull(apiKeys.deletedAt)));
   const [key] = opts.forUpdate ? await q.for('update') : await q;
-  if (!key) throw new DomainError('not-found', `no key "${ref}" in this organisation`);
+  if (!key) throw notFound();
   return key;
 }

@@ -1,13 +1,10 @@
+import { validDisplayName } from '../lib/display-name';
 import { type FieldError, fieldsError, validationError } from '../lib/domain-error';
 import { parseCidr } from '../lib/ip';
 
 /** Field rules shared by create and update, so both interfaces refuse the same things. */
 
-export function validName(raw: unknown): string {
-  const name = typeof raw === 'string' ? raw.trim() : '';
-  if (name.length < 1 || name.length > 100) throw validationError('name', 'must be 1–100 characters');
-  return name;
-}
+export const validName = (raw: unknown): string => validDisplayName(raw);
 
 export const MIN_TOKEN_TTL = 60;
 export const MAX_TOKEN_TTL = 3600;

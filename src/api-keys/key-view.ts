@@ -1,7 +1,7 @@
 import type { ApiKeyRow } from '../db/schema/index';
 import { type KeyStatus, keyStatus } from './status';
 
-/** A key as every interface shows it (CONTRACT §2); never the secret or its digest. */
+/** A key as every interface shows it; never the secret or its digest. */
 export interface KeyView {
   id: string;
   name: string;

@@ -3,7 +3,11 @@ import type { Executor } from '../db/database';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { validationError } from '../lib/domain-error';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../lib/storable-text';
 import { KEY_STATUSES, type KeyStatus } from './status';
+
+/** The most keys one page lists. */
+export const LIST_LIMIT_MAX = 100;
 
 export type StatusFilter = KeyStatus | 'all';
 export const STATUS_FILTERS: readonly string[] = [...KEY_STATUSES, 'all'];
@@ -42,12 +46,14 @@ export async function listKeys(
   if (!STATUS_FILTERS.includes(status))
     throw validationError('status', `must be one of ${STATUS_FILTERS.join(', ')}`);
   const limit = input.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw validationError('limit', 'must be 1–100');
+  if (!Number.isInteger(limit) || limit < 1 || limit > LIST_LIMIT_MAX)
+    throw validationError('limit', `must be 1–${LIST_LIMIT_MAX}`);
   const conditions: (SQL | undefined)[] = [
     eq(apiKeys.orgId, orgId),
     isNull(apiKeys.deletedAt),
     statusWhere(status, now),
   ];
+  if (input.q !== undefined && !isStorableText(input.q)) throw validationError('q', UNSTORABLE_TEXT_MESSAGE);
   if (input.q) {
     const pattern = `%${input.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     conditions.push(ilike(apiKeys.name, pattern));

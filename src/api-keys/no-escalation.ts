@@ -1,14 +1,17 @@
 import type { Executor } from '../db/database';
 import type { ApiKeyRow } from '../db/schema/index';
 import { DomainError } from '../lib/domain-error';
-import type { KeyServiceContext } from './create-key';
 import { findKey } from './find-key';
+import type { KeyServiceContext } from './key-service-context';
 import { grantCoversGrant } from './scopes';
 
 /** A key acting through a token may only hand out scopes its token covers. */
 export function assertMayGrant(ctx: KeyServiceContext, scopes: readonly string[]): void {
-  if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, scopes, ctx.catalog)) {
-    throw new DomainError('forbidden', 'a key may only give keys scopes its own token covers');
+  if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, scopes)) {
+    throw new DomainError(
+      'forbidden',
+      'a key may only give keys scopes its own token covers (a wildcard only if its own grant holds the same or a broader one)',
+    );
   }
 }
 
@@ -25,7 +28,7 @@ export async function keyToChange(
   verb: 'change' | 'rotate' | 'revoke' | 'delete',
 ): Promise<ApiKeyRow> {
   const key = await findKey(tx, orgId, ref, { forUpdate: true });
-  if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, key.scopes, ctx.catalog)) {
+  if (ctx.actorGrant && !grantCoversGrant(ctx.actorGrant, key.scopes)) {
     throw new DomainError('forbidden', `a key may only ${verb} keys whose scopes its own token covers`);
   }
   return key;

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
 import { DomainError, validationError } from '../lib/domain-error';
-import type { KeyServiceContext } from './create-key';
+import type { KeyServiceContext } from './key-service-context';
 import { keyToChange } from './no-escalation';
 import { digestSecret, generateSecret, secretPreview } from './secrets';
 import { keyStatus } from './status';

@@ -2,7 +2,7 @@ import { type FieldError, fieldsError } from '../lib/domain-error';
 
 export const ACTIONS = ['read', 'write', 'admin'] as const;
 
-/** The built-in scope catalog (CONTRACT §2). */
+/** The built-in scope catalog: what the gateway's schema and the management API need. */
 export const BUILTIN_SCOPE_CATALOG: readonly string[] = [
   'read:subjects',
   'write:subjects',
@@ -25,7 +25,7 @@ function split(scope: string): [string, string] {
   return [scope.slice(0, i), scope.slice(i + 1)];
 }
 
-/** Whether one granted pattern (`read:*`, `*:keys`, `*:*`, or concrete) covers a concrete scope. */
+/** Whether one granted pattern (`read:*`, `*:keys`, `*:*`, or concrete) covers a scope or a narrower pattern. */
 function patternCovers(pattern: string, scope: string): boolean {
   const [pa, pr] = split(pattern);
   const [sa, sr] = split(scope);
@@ -36,13 +36,14 @@ export function grantCovers(grant: readonly string[], scope: string): boolean {
   return grant.some((p) => patternCovers(p, scope));
 }
 
-/** Whether `outer` covers every concrete scope that `inner` grants (no escalation). */
-export function grantCoversGrant(
-  outer: readonly string[],
-  inner: readonly string[],
-  catalog: readonly string[],
-) {
-  return expandGrant(inner, catalog).every((s) => grantCovers(outer, s));
+/**
+ * Whether `outer` covers every entry of `inner` as written, wildcards included (no
+ * escalation): `read:*` is covered by `read:*` or `*:*`, never by the read scopes of
+ * today's catalog, because a wildcard also grants what the catalog gains tomorrow
+ * (an EXTRA_SCOPES entry such as `admin:keys` would widen `*:keys` past its granter).
+ */
+export function grantCoversGrant(outer: readonly string[], inner: readonly string[]): boolean {
+  return inner.every((entry) => grantCovers(outer, entry));
 }
 
 /** The concrete catalog scopes a grant covers, in catalog order: what tokens carry. */

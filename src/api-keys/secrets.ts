@@ -1,6 +1,6 @@
 import { BASE62_RE, encodeBase62, randomBase62 } from '../lib/base62';
 import { crc32 } from '../lib/crc32';
-import { sha256Hex, timingSafeEqual } from '../lib/encoding';
+import { sha256Hex } from '../lib/encoding';
 
 /**
  * Secrets: `kms_` + 43 base62 characters (256 bits) + 6 base62 characters of CRC-32
@@ -50,12 +50,6 @@ export async function digestSecret(secret: string): Promise<string> {
  * thread-pool round trip costing the token path tens of microseconds.
  */
 export type SecretDigester = (secret: string) => Promise<string>;
-
-/** Compares a presented secret with a stored digest in constant time. */
-export async function secretMatches(secret: string, digest: string | null | undefined): Promise<boolean> {
-  const presented = await digestSecret(secret);
-  return timingSafeEqual(presented, digest ?? DUMMY_DIGEST);
-}
 
 /** Compared against when no key exists, so unknown clients cost the same as wrong secrets. */
 export const DUMMY_DIGEST = `sha256:${'0'.repeat(64)}`;

@@ -2,7 +2,9 @@ import { and, desc, eq, gte, like, lt, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/database';
 import { auditEvents } from '../db/schema/index';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
-import { validationError } from '../lib/domain-error';
+import { checkFields, validationError } from '../lib/domain-error';
+import { isStorableInstant, UNSTORABLE_INSTANT_MESSAGE } from '../lib/storable-instant';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../lib/storable-text';
 
 export interface AuditQuery {
   action?: string | undefined;
@@ -28,13 +30,20 @@ export interface AuditEventView {
 function instant(field: string, text: string): Date {
   const t = Date.parse(text);
   if (Number.isNaN(t)) throw validationError(field, 'must be an RFC 3339 date-time');
-  return new Date(t);
+  const at = new Date(t);
+  if (!isStorableInstant(at)) throw validationError(field, UNSTORABLE_INSTANT_MESSAGE);
+  return at;
 }
 
 /** An org's audit events, newest first; `action` may end in `.*` (e.g. `key.*`). */
 export async function listAuditEvents(db: Executor, orgId: string, q: AuditQuery) {
   const limit = q.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw validationError('limit', 'must be 1–200');
+  const storable = (field: 'action' | 'actorId' | 'targetId') => () => {
+    const v = q[field];
+    if (v !== undefined && !isStorableText(v)) throw validationError(field, UNSTORABLE_TEXT_MESSAGE);
+  };
+  checkFields({ action: storable('action'), actorId: storable('actorId'), targetId: storable('targetId') });
   const where: (SQL | undefined)[] = [eq(auditEvents.orgId, orgId)];
   if (q.action) {
     where.push(

@@ -3,10 +3,10 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BoundedRunner, type PasswordHasher } from './password-hasher';
 
-// The worker is plain CommonJS evaluated from a string, so it runs the same under
-// tsx, vitest and a build, with bcryptjs resolved from this package.
-const bcryptPath = createRequire(import.meta.url).resolve('bcryptjs');
-const WORKER_SOURCE = `
+// The worker is plain CommonJS evaluated from a string, so there is no worker file to
+// find: it runs the same under tsx, vitest and the build (dist/node/), with bcryptjs
+// resolved from this package's node_modules (the build leaves dependencies there).
+const workerSource = (bcryptPath: string) => `
 const { parentPort } = require('node:worker_threads');
 const bcrypt = require(${JSON.stringify(bcryptPath)});
 parentPort.on('message', ({ id, op, password, hash, cost }) => {
@@ -24,15 +24,16 @@ interface Pending {
 }
 
 /**
- * bcrypt on worker threads (TOOLCHAIN: a cost-10 compare blocks for ~60 ms), at most
+ * bcrypt on worker threads (a cost-10 compare blocks its thread for ~60 ms), at most
  * one job per thread and a bounded queue in front, so sign-ins never stall /token.
  */
 export function threadPoolHasher(
   cost: number,
   threads = Math.max(1, Math.min(2, availableParallelism() - 1)),
 ): PasswordHasher {
+  const source = workerSource(createRequire(import.meta.url).resolve('bcryptjs'));
   const workers = Array.from({ length: threads }, () => {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
+    const w = new Worker(source, { eval: true });
     w.unref();
     return w;
   });

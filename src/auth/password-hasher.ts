@@ -1,4 +1,5 @@
 import bcrypt from 'bcryptjs';
+import { DomainError } from '../lib/domain-error';
 
 /** bcrypt behind an interface: Node runs it on worker threads, Workers inline. */
 export interface PasswordHasher {
@@ -21,11 +22,8 @@ export function verifyOrDummy(
   return hasher.dummy.then((dummy) => hasher.verify(password, dummy)).then(() => false);
 }
 
-export class HasherBusyError extends Error {
-  constructor() {
-    super('too many password checks in progress; retry shortly');
-  }
-}
+const busy = () =>
+  new DomainError('unavailable', 'too many password checks in progress; retry shortly', { retryAfter: 1 });
 
 /**
  * Runs at most `concurrency` bcrypt operations at once and queues at most `maxQueue`
@@ -42,7 +40,7 @@ export class BoundedRunner {
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
-      if (this.queue.length >= this.maxQueue) throw new HasherBusyError();
+      if (this.queue.length >= this.maxQueue) throw busy();
       await new Promise<void>((resolve) => this.queue.push(resolve));
     }
     this.running++;

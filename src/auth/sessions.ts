@@ -54,6 +54,11 @@ export async function endSession(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.idDigest, await sha256Hex(token)));
 }
 
-export async function purgeExpiredSessions(db: Db, now: Date): Promise<void> {
-  await db.delete(sessions).where(lte(sessions.expiresAt, now));
+/** Deletes sessions past their expiry (run by the maintenance schedule); returns how many. */
+export async function purgeExpiredSessions(db: Db, now: Date): Promise<number> {
+  const gone = await db
+    .delete(sessions)
+    .where(lte(sessions.expiresAt, now))
+    .returning({ id: sessions.idDigest });
+  return gone.length;
 }

@@ -3,9 +3,11 @@ import type { RequestMeta } from '../audit/actor';
 import { recordAudit } from '../audit/record-audit';
 import type { Db } from '../db/database';
 import { orgs, type UserRole, type UserRow } from '../db/schema/index';
-import type { Deps } from '../deps';
+import type { Clock } from '../lib/clock';
+import { DomainError } from '../lib/domain-error';
+import type { FailureThrottle } from '../lib/failure-throttle';
+import type { PasswordHasher } from './password-hasher';
 import { createSession, type NewSession } from './sessions';
-import { SignInRefused } from './sign-in-refused';
 import { authenticateUser, membershipsOf } from './users';
 
 export interface MemberOrg {
@@ -37,12 +39,21 @@ export async function orgsOfUser(db: Db, userId: string): Promise<MemberOrg[]> {
     .sort((a, b) => a.slug.localeCompare(b.slug));
 }
 
+/** What signing in needs, and nothing more. */
+export interface SignInDeps {
+  db: Db;
+  clock: Clock;
+  passwordHasher: PasswordHasher;
+  /** Failed sign-ins, per address and per email. */
+  signInThrottle: { byIp: FailureThrottle; byEmail: FailureThrottle };
+}
+
 /**
  * Email + password → a new session, for the API and the console alike: throttled per
  * address and per email, audited in every organisation of the user either way.
  */
 export async function signIn(
-  deps: Deps,
+  deps: SignInDeps,
   email: string,
   password: string,
   meta: RequestMeta,
@@ -50,13 +61,20 @@ export async function signIn(
   const now = deps.clock.now();
   const emailKey = email.trim().toLowerCase();
   const ipKey = meta.ip ?? 'unknown';
-  const wait = Math.max(
-    deps.signInThrottle.byIp.retryAfter(ipKey, now.getTime()),
-    deps.signInThrottle.byEmail.retryAfter(emailKey, now.getTime()),
-  );
-  if (wait > 0) {
-    throw new SignInRefused('throttled', `too many failed sign-ins; retry after ${wait} s`, wait);
-  }
+  // Checked before the work and again in the synchronous step that records a failure,
+  // so sign-ins in flight together cannot all slip past one early check.
+  const refuseIfThrottled = () => {
+    const wait = Math.max(
+      deps.signInThrottle.byIp.retryAfter(ipKey, now.getTime()),
+      deps.signInThrottle.byEmail.retryAfter(emailKey, now.getTime()),
+    );
+    if (wait > 0) {
+      throw new DomainError('rate-limited', `too many failed sign-ins; retry after ${wait} s`, {
+        retryAfter: wait,
+      });
+    }
+  };
+  refuseIfThrottled();
   const { user, known } = await authenticateUser(deps.db, deps.passwordHasher, email, password);
   const memberOf = known ? await orgsOfUser(deps.db, known.id) : [];
   const subject = user ?? known;
@@ -71,9 +89,10 @@ export async function signIn(
     });
   }
   if (!user) {
+    refuseIfThrottled();
     deps.signInThrottle.byIp.fail(ipKey, now.getTime());
     deps.signInThrottle.byEmail.fail(emailKey, now.getTime());
-    throw new SignInRefused('wrong-credentials', 'wrong email or password');
+    throw new DomainError('unauthorized', 'wrong email or password');
   }
   const session = await createSession(deps.db, user.id, now, meta);
   return { user, session, orgs: memberOf };

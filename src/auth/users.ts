@@ -5,6 +5,7 @@ import type { Db } from '../db/database';
 import { memberships, type UserRole, type UserRow, users } from '../db/schema/index';
 import { DomainError, validationError } from '../lib/domain-error';
 import { newId } from '../lib/ids';
+import { isStorableText } from '../lib/storable-text';
 import { type PasswordHasher, verifyOrDummy } from './password-hasher';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -14,7 +15,8 @@ export const MAX_PASSWORD_BYTES = 72;
 
 export function validEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (email.length > 254 || !EMAIL_RE.test(email)) throw validationError('email', 'is not an email address');
+  if (email.length > 254 || !EMAIL_RE.test(email) || !isStorableText(email))
+    throw validationError('email', 'is not an email address');
   return email;
 }
 
@@ -106,7 +108,8 @@ export async function authenticateUser(
   password: string,
 ): Promise<{ user: UserRow | null; known: UserRow | null }> {
   const email = emailInput.trim().toLowerCase();
-  const [user] = email.length <= 254 ? await db.select().from(users).where(eq(users.email, email)) : [];
+  const lookup = email.length <= 254 && isStorableText(email);
+  const [user] = lookup ? await db.select().from(users).where(eq(users.email, email)) : [];
   const ok = password.length <= 1024 && (await verifyOrDummy(hasher, password, user?.passwordHash));
   return { user: ok && user ? user : null, known: user ?? null };
 }

@@ -5,6 +5,12 @@ import { CHANGE_CHANNEL } from './bump';
 
 type Listener = () => Promise<void> | void;
 
+/** Where the watcher reports failed and successful checks (see repeatedFailureLog). */
+export interface CheckReport {
+  failed(error: unknown): void;
+  succeeded(): void;
+}
+
 /**
  * Calls listeners when another process changed something (see bumpChange). Polls the
  * counter every `intervalMs` and also listens for NOTIFY where PostgreSQL offers it.
@@ -18,7 +24,7 @@ export class ChangeWatcher {
 
   constructor(
     private readonly database: Database,
-    private readonly onError: (e: unknown) => void,
+    private readonly report: CheckReport,
     private readonly intervalMs = 500,
   ) {}
 
@@ -34,7 +40,7 @@ export class ChangeWatcher {
       try {
         this.unlisten = await this.database.listen(CHANGE_CHANNEL, () => void this.check());
       } catch (e) {
-        this.onError(e); // polling still covers us
+        this.report.failed(e); // polling still covers us
       }
     }
   }
@@ -53,13 +59,14 @@ export class ChangeWatcher {
         .select({ seq: keymintState.changeSeq })
         .from(keymintState)
         .where(eq(keymintState.id, 1));
+      this.report.succeeded();
       const seq = row?.seq ?? 0;
       if (seq === this.seq) return;
       const first = this.seq === -1;
       this.seq = seq;
       if (!first) for (const l of this.listeners) await l();
     } catch (e) {
-      this.onError(e);
+      this.report.failed(e);
     }
   }
 

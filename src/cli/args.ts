@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { usageError } from './cli-error';
+import type { CliIo } from './cli-io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -28,13 +29,17 @@ export function wholeNumber(value: string | undefined, flag: string): number | u
   return Number(value);
 }
 
-export async function readStdin(what: string): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write(`${what}: `);
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
+/** The whole of standard input, less one trailing newline; a terminal is prompted first. */
+export async function readStdin(io: Pick<CliIo, 'stdin' | 'stderr'>, what: string): Promise<string> {
+  let text: string;
+  if (typeof io.stdin === 'string') text = io.stdin;
+  else {
+    if (io.stdin.isTTY) io.stderr.write(`${what}: `);
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk));
+    text = Buffer.concat(chunks).toString('utf8');
+  }
+  text = text.replace(/\r?\n$/, '');
   if (!text) throw usageError(`${what} is empty: pipe it on standard input`);
   return text;
 }

@@ -2,11 +2,13 @@ import { startStandaloneGateway } from '../entry/standalone-gateway';
 import { createLog } from '../lib/log';
 import { parseCommand, required, wholeNumber } from './args';
 import { CliError, usageError } from './cli-error';
+import type { CliIo } from './cli-io';
 import { cliConfig } from './context';
 
 const USAGE = 'keymint gateway --issuer <url> [--upstream <url>] [--port <n>]';
 
-export async function gatewayCommand(argv: string[]): Promise<void> {
+/** Starts the gateway alone and hands its stop to io, as `serve` does. */
+export async function gatewayCommand(argv: string[], io: CliIo): Promise<void> {
   const { values, positionals } = parseCommand(
     argv,
     { issuer: { type: 'string' }, upstream: { type: 'string' }, port: { type: 'string' } },
@@ -21,28 +23,28 @@ export async function gatewayCommand(argv: string[]): Promise<void> {
     if (url !== undefined && !/^https?:\/\/[^\s]+$/.test(url))
       throw usageError(`${flag} must be an http(s) URL`);
   }
-  const config = cliConfig();
+  const config = cliConfig(io);
   const port = wholeNumber(values.port, '--port') ?? 8788;
   if (port < 1 || port > 65535) throw usageError('--port must be 1–65535');
-  const log = createLog();
+  // The settings' defaults describe the issuer's own server; the gateway alone wants only
+  // what the operator set: an audience (else the issuer URL, which tokens are minted for
+  // by default) and a database (else no revocation checks).
+  const set = (name: string) => !!io.env[name];
   let gateway: Awaited<ReturnType<typeof startStandaloneGateway>>;
   try {
     gateway = await startStandaloneGateway(
       {
         issuer,
-        // Tokens are minted for the issuer's API_AUDIENCE, which defaults to the issuer URL.
-        audience: process.env.API_AUDIENCE || issuer,
+        audience: set('API_AUDIENCE') ? config.apiAudience : issuer,
         host: config.host,
         port,
         upstream: values.upstream,
-        databaseUrl: process.env.DATABASE_URL || undefined,
+        databaseUrl: set('DATABASE_URL') ? config.databaseUrl : undefined,
       },
-      log,
+      createLog((line) => io.stderr.write(`${line}\n`)),
     );
   } catch (e) {
     throw new CliError(`cannot start the gateway: ${(e as Error).message}`);
   }
-  const stop = () => void gateway.stop().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  io.keepRunning(gateway.stop);
 }

@@ -1,4 +1,5 @@
-import { createKey, type KeyServiceContext } from '../api-keys/create-key';
+import { createKey } from '../api-keys/create-key';
+import type { KeyServiceContext } from '../api-keys/key-service-context';
 import { type KeyView, toKeyView } from '../api-keys/key-view';
 import { listKeys } from '../api-keys/list-keys';
 import { revokeKey } from '../api-keys/revoke-key';
@@ -7,10 +8,10 @@ import { scopeCatalog } from '../api-keys/scopes';
 import { operatorActor } from '../audit/actor';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
-import { systemClock } from '../lib/clock';
 import { findOrg } from '../orgs/find-org';
 import { parseCommand, required, wholeNumber } from './args';
 import { usageError } from './cli-error';
+import type { CliIo } from './cli-io';
 import { withDatabase } from './context';
 import { print, table } from './output';
 
@@ -22,10 +23,10 @@ const USAGE = {
   revoke: 'keymint key revoke <key> --org <slug> [--json]',
 };
 
-function context(database: Database, config: Config): KeyServiceContext {
+function context(io: CliIo, database: Database, config: Config): KeyServiceContext {
   return {
     db: database.db,
-    now: systemClock.now(),
+    now: io.clock.now(),
     catalog: scopeCatalog(config.extraScopes),
     actor: operatorActor(),
   };
@@ -39,7 +40,7 @@ function onePositional(positionals: string[], usage: string): string {
 
 const dateOrNever = (iso: string | null) => iso ?? 'never';
 
-export async function keyCommand(argv: string[]): Promise<void> {
+export async function keyCommand(argv: string[], io: CliIo): Promise<void> {
   const [sub, ...rest] = argv;
   switch (sub) {
     case 'create': {
@@ -61,9 +62,9 @@ export async function keyCommand(argv: string[]): Promise<void> {
       const orgRef = required(values.org, '--org', USAGE.create);
       const name = required(values.name, '--name', USAGE.create);
       if (!values.scope?.length) throw usageError(`at least one --scope is required; usage: ${USAGE.create}`);
-      await withDatabase('key create', async (database, config) => {
+      await withDatabase(io, 'key create', async (database, config) => {
         const org = await findOrg(database.db, orgRef);
-        const ctx = context(database, config);
+        const ctx = context(io, database, config);
         const { key, secret } = await createKey(ctx, org.id, {
           name,
           scopes: values.scope ?? [],
@@ -73,7 +74,7 @@ export async function keyCommand(argv: string[]): Promise<void> {
           allowedCidrs: values['allow-ip'],
         });
         const view = toKeyView(key, ctx.now);
-        print(!!values.json, { ...view, clientSecret: secret }, () =>
+        print(io.stdout, !!values.json, { ...view, clientSecret: secret }, () =>
           [
             `Created key "${view.name}" (${view.id}) in ${org.slug}`,
             `client_id:     ${view.clientId}`,
@@ -95,9 +96,9 @@ export async function keyCommand(argv: string[]): Promise<void> {
       if (positionals.length > 0)
         throw usageError(`unexpected argument "${positionals[0]}"; usage: ${USAGE.list}`);
       const orgRef = required(values.org, '--org', USAGE.list);
-      await withDatabase('key list', async (database) => {
+      await withDatabase(io, 'key list', async (database) => {
         const org = await findOrg(database.db, orgRef);
-        const now = systemClock.now();
+        const now = io.clock.now();
         const items: KeyView[] = [];
         let cursor: string | undefined;
         do {
@@ -109,7 +110,7 @@ export async function keyCommand(argv: string[]): Promise<void> {
           items.push(...page.items.map((k) => toKeyView(k, now)));
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
-        print(!!values.json, { items, nextCursor: null }, () =>
+        print(io.stdout, !!values.json, { items, nextCursor: null }, () =>
           items.length === 0
             ? `No ${values.status ?? 'active'} keys in ${org.slug}`
             : table(
@@ -137,13 +138,13 @@ export async function keyCommand(argv: string[]): Promise<void> {
       );
       const ref = onePositional(positionals, USAGE.rotate);
       const orgRef = required(values.org, '--org', USAGE.rotate);
-      await withDatabase('key rotate', async (database, config) => {
+      await withDatabase(io, 'key rotate', async (database, config) => {
         const org = await findOrg(database.db, orgRef);
-        const ctx = context(database, config);
+        const ctx = context(io, database, config);
         const grace = wholeNumber(values['grace-period'], '--grace-period') ?? 0;
         const { key, secret } = await rotateKey(ctx, org.id, ref, grace);
         const view = toKeyView(key, ctx.now);
-        print(!!values.json, { ...view, clientSecret: secret }, () =>
+        print(io.stdout, !!values.json, { ...view, clientSecret: secret }, () =>
           [
             `Rotated key "${view.name}" (${view.clientId})`,
             `client_secret: ${secret}`,
@@ -159,12 +160,13 @@ export async function keyCommand(argv: string[]): Promise<void> {
       const { values, positionals } = parseCommand(rest, { org: { type: 'string' } }, USAGE.revoke);
       const ref = onePositional(positionals, USAGE.revoke);
       const orgRef = required(values.org, '--org', USAGE.revoke);
-      await withDatabase('key revoke', async (database, config) => {
+      await withDatabase(io, 'key revoke', async (database, config) => {
         const org = await findOrg(database.db, orgRef);
-        const ctx = context(database, config);
+        const ctx = context(io, database, config);
         const key = await revokeKey(ctx, org.id, ref);
         const view = toKeyView(key, ctx.now);
         print(
+          io.stdout,
           !!values.json,
           view,
           () => `Revoked key "${view.name}" (${view.clientId}) at ${view.revokedAt}`,

@@ -1,6 +1,8 @@
+import type { Writer } from './cli-io';
+
 /** Prints either the JSON object the API would return, or lines for a person. */
-export function print(json: boolean, value: unknown, human: () => string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+export function print(out: Writer, json: boolean, value: unknown, human: () => string): void {
+  out.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
 
 /** A plain table: columns padded to their widest cell. */

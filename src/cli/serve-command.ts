@@ -2,24 +2,19 @@ import { startNodeServer } from '../entry/node';
 import { createLog } from '../lib/log';
 import { parseCommand } from './args';
 import { usageError } from './cli-error';
-import { cliConfig } from './context';
+import type { CliIo } from './cli-io';
+import { cliConfig, kekPath } from './context';
 
-export async function serveCommand(argv: string[]): Promise<void> {
+/** Starts the server and hands its stop to io: the bin entry stops it on SIGTERM/SIGINT. */
+export async function serveCommand(argv: string[], io: CliIo): Promise<void> {
   const { positionals } = parseCommand(argv, {}, 'keymint serve');
   if (positionals.length > 0)
     throw usageError(`unexpected argument "${positionals[0]}"; usage: keymint serve`);
-  const log = createLog();
-  const server = await startNodeServer(cliConfig(), log);
-  const shutdown = (signal: string) => {
-    log.info('shutting down', { signal });
-    server.stop().then(
-      () => process.exit(0),
-      (e) => {
-        log.error('shutdown failed', { error: e });
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  const log = createLog((line) => io.stderr.write(`${line}\n`));
+  const server = await startNodeServer(cliConfig(io), log, {
+    openDatabase: (url, command) => io.openDatabase(url, command),
+    print: (text) => io.stdout.write(text),
+    kekPath: kekPath(io),
+  });
+  io.keepRunning(server.stop);
 }

@@ -1,15 +1,17 @@
 import type { SigningKeyRow } from '../db/schema/index';
-import { systemClock } from '../lib/clock';
 import { importKek } from '../signing/kek';
 import { loadOrCreateKek } from '../signing/kek-file';
-import { advanceSigningKeys, listSigningKeys } from '../signing/lifecycle';
+import { advanceSigningKeys, JWKS_MAX_AGE_SECONDS, listSigningKeys } from '../signing/lifecycle';
+import { rotateSigningKeys } from '../signing/manual-rotation';
+import { retireSigningKey } from '../signing/retire-key';
 import { signingPolicy } from '../signing/signing-policy';
 import { parseCommand } from './args';
 import { usageError } from './cli-error';
-import { withDatabase } from './context';
+import type { CliIo } from './cli-io';
+import { kekPath, withDatabase } from './context';
 import { print, table } from './output';
 
-const USAGE = 'keymint signing-keys list|rotate [--json]';
+const USAGE = 'keymint signing-keys list | rotate [--now] | retire <kid> [--json]';
 
 const view = (k: SigningKeyRow) => ({
   kid: k.kid,
@@ -27,29 +29,82 @@ const render = (keys: ReturnType<typeof view>[]) =>
     keys.map((k) => [k.kid, k.alg, k.state, k.createdAt, k.activatedAt ?? '-', k.deactivatedAt ?? '-']),
   );
 
-export async function signingKeysCommand(argv: string[]): Promise<void> {
+/** What an early switch means for verifiers; printed with --now and when retiring the current key. */
+const earlyWarning = (kid: string, publishedSeconds: number) =>
+  `${kid} had been published for ${publishedSeconds} s only: verifiers holding a cached JWKS ` +
+  `(up to ${JWKS_MAX_AGE_SECONDS} s) may refuse new tokens until they refetch it.`;
+
+export async function signingKeysCommand(argv: string[], io: CliIo): Promise<void> {
   const [sub, ...rest] = argv;
-  const { values, positionals } = parseCommand(rest, {}, USAGE);
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"; usage: ${USAGE}`);
-  if (sub !== 'list' && sub !== 'rotate')
+  const { values, positionals } = parseCommand(rest, { now: { type: 'boolean' } }, USAGE);
+  if (sub !== 'list' && sub !== 'rotate' && sub !== 'retire')
     throw usageError(`unknown signing-keys command "${sub ?? ''}"; usage: ${USAGE}`);
-  await withDatabase(`signing-keys ${sub}`, async ({ db }, config) => {
-    const kek = await importKek(loadOrCreateKek(config.kek).kek);
-    // Both commands first bring the schedule up to date (this creates keys on a new database).
-    const result = await advanceSigningKeys(db, kek, signingPolicy(config), systemClock.now(), {
-      force: sub === 'rotate',
-    });
-    const keys = (await listSigningKeys(db)).map(view);
+  if (values.now && sub !== 'rotate') throw usageError(`--now goes with rotate only; usage: ${USAGE}`);
+  const wanted = sub === 'retire' ? 1 : 0;
+  if (positionals.length > wanted)
+    throw usageError(`unexpected argument "${positionals[wanted]}"; usage: ${USAGE}`);
+  const kid = positionals[0];
+  if (sub === 'retire' && !kid) throw usageError(`<kid> is required; usage: ${USAGE}`);
+  const json = !!values.json;
+
+  await withDatabase(io, `signing-keys ${sub}`, async ({ db }, config) => {
+    const kek = await importKek(loadOrCreateKek(config.kek, kekPath(io)).kek);
+    const policy = signingPolicy(config);
+    const now = io.clock.now();
+    const items = async () => (await listSigningKeys(db)).map(view);
+
     if (sub === 'list') {
-      print(!!values.json, { items: keys }, () => render(keys));
+      // Brings the schedule up to date first (this creates keys on a new database).
+      await advanceSigningKeys(db, kek, policy, now);
+      const keys = await items();
+      print(io.stdout, json, { items: keys }, () => render(keys));
       return;
     }
-    print(!!values.json, { rotated: result.rotated, items: keys }, () =>
-      [
-        `Key ${result.rotated?.to} now signs; ${result.rotated?.from} stays published until its tokens expire.`,
-        'Running servers switch within a second.',
-        render(keys),
-      ].join('\n'),
+
+    if (sub === 'rotate') {
+      const r = await rotateSigningKeys(db, kek, policy, now, { immediately: !!values.now });
+      const warning = r.early ? earlyWarning(r.to, r.publishedSeconds) : null;
+      const keys = await items();
+      print(
+        io.stdout,
+        json,
+        { rotated: { from: r.from, to: r.to }, forced: !!values.now, warning, next: r.next.kid, items: keys },
+        () =>
+          [
+            `Key ${r.to} now signs${values.now ? ' at once' : ''}; ${r.from} stays published until its tokens expire.`,
+            ...(warning ? [`Warning: ${warning}`] : []),
+            `New next key ${r.next.kid} may sign from ${r.next.signableAt.toISOString()}.`,
+            'Running servers switch within a second.',
+            render(keys),
+          ].join('\n'),
+      );
+      return;
+    }
+
+    const r = await retireSigningKey(db, kek, policy, now, kid as string);
+    const warning = r.rotated?.early ? earlyWarning(r.rotated.to, r.rotated.publishedSeconds) : null;
+    const keys = await items();
+    print(
+      io.stdout,
+      json,
+      {
+        retired: { kid: r.kid, was: r.was },
+        rotated: r.rotated ? { from: r.rotated.from, to: r.rotated.to } : null,
+        warning,
+        next: r.published?.kid ?? null,
+        items: keys,
+      },
+      () =>
+        [
+          `Key ${r.kid} (${r.was}) is retired: it left the JWKS and its private key is gone; ` +
+            'running servers refuse the tokens it signed within a second.',
+          ...(r.rotated ? [`It was the current key: ${r.rotated.to} now signs at once.`] : []),
+          ...(warning ? [`Warning: ${warning}`] : []),
+          ...(r.published
+            ? [`New next key ${r.published.kid} may sign from ${r.published.signableAt.toISOString()}.`]
+            : []),
+          render(keys),
+        ].join('\n'),
     );
   });
 }

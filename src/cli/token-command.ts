@@ -1,12 +1,13 @@
 import { parseCommand, readStdin, required } from './args';
 import { CliError, usageError } from './cli-error';
+import type { CliIo } from './cli-io';
 import { print } from './output';
 
 const USAGE =
   'keymint token --issuer <url> --client-id <id> --client-secret-stdin [--scope <s>…] [--audience <a>] [--json]';
 
 /** A client of /token: needs no database. Prints only the access token, for CI steps to capture. */
-export async function tokenCommand(argv: string[]): Promise<void> {
+export async function tokenCommand(argv: string[], io: CliIo): Promise<void> {
   const { values, positionals } = parseCommand(
     argv,
     {
@@ -25,7 +26,7 @@ export async function tokenCommand(argv: string[]): Promise<void> {
     throw usageError(
       `--client-secret-stdin is required (secrets never go on the command line); usage: ${USAGE}`,
     );
-  const secret = await readStdin('client secret');
+  const secret = await readStdin(io, 'client secret');
   const body = new URLSearchParams({ grant_type: 'client_credentials' });
   if (values.scope?.length) body.set('scope', values.scope.join(' '));
   if (values.audience) body.set('audience', values.audience);
@@ -56,5 +57,5 @@ export async function tokenCommand(argv: string[]): Promise<void> {
       `token request refused (${res.status} ${json.error ?? ''}): ${json.error_description ?? text.slice(0, 200)}`,
     );
   }
-  print(!!values.json, json, () => json.access_token as string);
+  print(io.stdout, !!values.json, json, () => json.access_token as string);
 }

@@ -1,17 +1,17 @@
 import { operatorActor } from '../audit/actor';
 import { inlineHasher } from '../auth/password-hasher';
 import { createUser } from '../auth/users';
-import { systemClock } from '../lib/clock';
 import { findOrg } from '../orgs/find-org';
 import { parseCommand, readStdin, required } from './args';
 import { usageError } from './cli-error';
+import type { CliIo } from './cli-io';
 import { withDatabase } from './context';
 import { print } from './output';
 
 const USAGE =
   'keymint user create --org <slug> --email <email> --role admin|viewer --password-stdin [--json]';
 
-export async function userCommand(argv: string[]): Promise<void> {
+export async function userCommand(argv: string[], io: CliIo): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub !== 'create') throw usageError(`unknown user command "${sub ?? ''}"; usage: ${USAGE}`);
   const { values, positionals } = parseCommand(
@@ -33,13 +33,13 @@ export async function userCommand(argv: string[]): Promise<void> {
       `--password-stdin is required (passwords never go on the command line); usage: ${USAGE}`,
     );
   }
-  const password = await readStdin('password');
-  await withDatabase('user create', async ({ db }, config) => {
+  const password = await readStdin(io, 'password');
+  await withDatabase(io, 'user create', async ({ db }, config) => {
     const org = await findOrg(db, orgRef);
     const { user, created } = await createUser(
       db,
       inlineHasher(config.bcryptCost),
-      systemClock.now(),
+      io.clock.now(),
       operatorActor(),
       {
         email,
@@ -55,7 +55,7 @@ export async function userCommand(argv: string[]): Promise<void> {
       role,
       createdAt: user.createdAt.toISOString(),
     };
-    print(!!values.json, view, () =>
+    print(io.stdout, !!values.json, view, () =>
       created
         ? `Created user ${user.email} (${user.id}), ${role} of ${org.slug}`
         : `${user.email} is now ${role} of ${org.slug}`,

@@ -38,7 +38,12 @@ for (const box of document.querySelectorAll('[data-enables]')) {
 }
 for (const area of document.querySelectorAll('[data-cidr-warning]')) {
   const warn = document.getElementById(area.dataset.cidrWarning);
-  const check = () => { warn.hidden = !/(^|[\\s,])(0\\.0\\.0\\.0\\/0|::\\/0|\\S+\\/[0-7])(\\s|,|$)/.test(area.value); };
+  const below = { ipv4: Number(area.dataset.wideIpv4), ipv6: Number(area.dataset.wideIpv6) };
+  const wide = (entry) => {
+    const m = /^(.+)\\/(\\d+)$/.exec(entry);
+    return !!m && Number(m[2]) < (m[1].includes(':') ? below.ipv6 : below.ipv4);
+  };
+  const check = () => { warn.hidden = !area.value.split(/[\\s,]+/).some(wide); };
   area.addEventListener('input', check); check();
 }
 for (const sel of document.querySelectorAll('[data-date-when]')) {

@@ -9,7 +9,7 @@ import { listKeys } from '../api-keys/list-keys';
 import { revokeKey } from '../api-keys/revoke-key';
 import { rotateKey } from '../api-keys/rotate-key';
 import { updateKey } from '../api-keys/update-key';
-import { requestMeta } from '../management/caller';
+import { requestMeta } from '../audit/request-meta';
 import { queryUsage } from '../usage/query-usage';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
 import { orgOf } from './console-middleware';
@@ -29,6 +29,30 @@ const keyCtx = (c: ConsoleContext) => ({
   actor: { type: 'user' as const, id: c.var.viewer.user.id, label: c.var.viewer.user.email },
   meta: requestMeta(c),
 });
+
+/** What the list may say after a row action: the server's own words, chosen by a code in the URL. */
+const DONE = {
+  enabled: 'enabled',
+  disabled: 'disabled',
+  revoked: 'revoked',
+  deleted: 'deleted',
+} as const;
+type Done = keyof typeof DONE;
+
+/**
+ * The success banner for `?done=<code>&key=<id>`: only a known code renders, and the
+ * key's name comes from the database, so no text from a URL ever reaches the page.
+ */
+async function doneMessage(c: ConsoleContext, orgId: string): Promise<string | undefined> {
+  const code = c.req.query('done');
+  if (!code || !Object.hasOwn(DONE, code)) return undefined;
+  const verb = DONE[code as Done];
+  const ref = c.req.query('key');
+  // A deleted key has left the listings; its name is not looked up again.
+  const key =
+    ref && verb !== 'deleted' ? await findKey(c.var.deps.db, orgId, ref).catch(() => undefined) : undefined;
+  return key ? `Key “${key.name}” ${verb}.` : `Key ${verb}.`;
+}
 
 /**
  * An organisation's keys: the list with its create form, the one-time secret reveal,
@@ -75,7 +99,7 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
         filters={filters}
         catalog={deps.catalog}
         canWrite={org.role === 'admin'}
-        flash={extra.flash ?? (c.req.query('done') ? c.req.query('done') : undefined)}
+        flash={extra.flash ?? (await doneMessage(c, org.id))}
         error={error}
         create={extra.create ?? {}}
       />,
@@ -111,7 +135,7 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
       const id = reveals.put(
         c.var.viewer.session.idDigest,
         { keyId: key.id, name: key.name, clientId: key.clientId, secret, rotated: false },
-        Date.now(),
+        c.var.deps.clock.now().getTime(),
       );
       return c.redirect(`/console/orgs/${org.slug}/keys/${key.id}/reveal/${id}`, 303);
     } catch (e) {
@@ -121,7 +145,11 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
 
   app.get('/console/orgs/:org/keys/:id/reveal/:reveal', async (c) => {
     const org = orgOf(c);
-    const r = reveals.take(c.req.param('reveal'), c.var.viewer.session.idDigest, Date.now());
+    const r = reveals.take(
+      c.req.param('reveal'),
+      c.var.viewer.session.idDigest,
+      c.var.deps.clock.now().getTime(),
+    );
     if (!r) {
       return c.html(
         <MessagePage
@@ -196,13 +224,14 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
   });
 
   // The list's row buttons: a flash message back on the list, or a response of their own.
-  const rowAction = (path: string, run: (c: ConsoleContext, form: Form) => Promise<string | Response>) =>
+  const rowAction = (path: string, run: (c: ConsoleContext, form: Form) => Promise<Done | Response>) =>
     app.post(`/console/orgs/:org/keys/:id/${path}`, async (c) => {
       const form = (await c.req.parseBody({ all: true })) as Form;
       try {
         const done = await run(c, form);
         if (done instanceof Response) return done;
-        return c.redirect(`/console/orgs/${orgOf(c).slug}/keys?${new URLSearchParams({ done })}`, 303);
+        const query = new URLSearchParams({ done, key: c.req.param('id') as string });
+        return c.redirect(`/console/orgs/${orgOf(c).slug}/keys?${query}`, 303);
       } catch (e) {
         return renderKeys(c, { error: errorDetail(e) }, 400);
       }
@@ -210,16 +239,16 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
 
   rowAction('enabled', async (c, form) => {
     const enabled = str(form, 'enabled') === 'true';
-    const key = await updateKey(keyCtx(c), orgOf(c).id, c.req.param('id') as string, { enabled });
-    return `Key “${key.name}” ${enabled ? 'enabled' : 'disabled'}.`;
+    await updateKey(keyCtx(c), orgOf(c).id, c.req.param('id') as string, { enabled });
+    return enabled ? 'enabled' : 'disabled';
   });
   rowAction('revoke', async (c) => {
-    const key = await revokeKey(keyCtx(c), orgOf(c).id, c.req.param('id') as string);
-    return `Key “${key.name}” revoked.`;
+    await revokeKey(keyCtx(c), orgOf(c).id, c.req.param('id') as string);
+    return 'revoked';
   });
   rowAction('delete', async (c) => {
     await deleteKey(keyCtx(c), orgOf(c).id, c.req.param('id') as string);
-    return 'Key deleted.';
+    return 'deleted';
   });
   rowAction('rotate', async (c, form) => {
     const org = orgOf(c);
@@ -233,7 +262,7 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
     const id = reveals.put(
       c.var.viewer.session.idDigest,
       { keyId: key.id, name: key.name, clientId: key.clientId, secret, rotated: true },
-      Date.now(),
+      c.var.deps.clock.now().getTime(),
     );
     return c.redirect(`/console/orgs/${org.slug}/keys/${key.id}/reveal/${id}`, 303);
   });

@@ -2,6 +2,9 @@
 /** @jsxImportSource hono/jsx */
 import type { Hono } from 'hono';
 import { listAuditEvents } from '../audit/list-audit';
+import { authenticateAttempt } from '../oauth/authenticate-client';
+import { clientCredentialsGrant, type TokenResponse } from '../oauth/grants/client-credentials';
+import { OAuthError } from '../oauth/oauth-error';
 import { queryUsage } from '../usage/query-usage';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
 import { orgOf } from './console-middleware';
@@ -11,14 +14,10 @@ import { AuditPage, IntegratePage, MessagePage, UsagePage } from './pages/simple
 
 /**
  * An organisation's pages besides its keys: usage, the audit log, and the integration
- * guide with its connection test. Behind the org guard. `selfFetch` sends the test
- * through this very app, so it exercises the real /token.
+ * guide with its connection test. Behind the org guard. The test runs /token's own
+ * client authentication and grant, so it exercises exactly what /token does.
  */
-export function registerOrgPageRoutes(
-  app: Hono<ConsoleEnv>,
-  chrome: ChromeFor,
-  selfFetch: (req: Request) => Promise<Response>,
-): void {
+export function registerOrgPageRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor): void {
   app.get('/console/orgs/:org/usage', async (c) => {
     const deps = c.var.deps;
     const org = orgOf(c);
@@ -70,41 +69,44 @@ export function registerOrgPageRoutes(
   app.get('/console/orgs/:org/integrate', (c) => integrate(c));
   // Viewers may test a connection too: it changes nothing.
   app.post('/console/orgs/:org/integrate/test', async (c) => {
+    const deps = c.var.deps;
     const form = (await c.req.parseBody({ all: true })) as Form;
-    const body = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: str(form, 'clientId'),
-      client_secret: str(form, 'clientSecret'),
-    });
-    if (str(form, 'scope')) body.set('scope', str(form, 'scope'));
-    const res = await selfFetch(
-      new Request(`${c.var.deps.config.issuerUrl}/token`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-forwarded-for': c.var.deps.clientIp(c) ?? '',
-        },
-        body,
-      }),
-    );
-    const json = (await res.json()) as Record<string, unknown>;
-    if (!res.ok || typeof json.access_token !== 'string') {
+    const params = new Map([
+      ['grant_type', 'client_credentials'],
+      ['client_id', str(form, 'clientId')],
+      ['client_secret', str(form, 'clientSecret')],
+    ]);
+    if (str(form, 'scope')) params.set('scope', str(form, 'scope'));
+    const ip = deps.clientIp(c);
+    let token: TokenResponse;
+    try {
+      // What /token does, with failures counted against this person at this address:
+      // nobody else's failed tests can lock them out, nor theirs anybody else.
+      const key = await authenticateAttempt(deps, {
+        authorization: undefined,
+        form: params,
+        ip,
+        throttleKey: `console:${c.var.viewer.user.id}@${ip ?? 'unknown'}`,
+      });
+      token = await clientCredentialsGrant(deps, key, params, ip);
+    } catch (e) {
+      if (!(e instanceof OAuthError)) throw e;
       return integrate(c, {
         ok: false,
-        message: `The token endpoint answered ${res.status} ${json.error ?? ''}: ${json.error_description ?? ''}`,
+        message: `The token endpoint answered ${e.status} ${e.code}: ${e.description}`,
       });
     }
     const claims = JSON.parse(
       new TextDecoder().decode(
         Uint8Array.from(
-          atob((json.access_token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')),
+          atob((token.access_token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')),
           (ch) => ch.charCodeAt(0),
         ),
       ),
     );
     return integrate(c, {
       ok: true,
-      message: `It works: a ${json.expires_in}-second token with scope “${json.scope}”.`,
+      message: `It works: a ${token.expires_in}-second token with scope “${token.scope}”.`,
       claims,
     });
   });

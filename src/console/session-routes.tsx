@@ -1,19 +1,18 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-import { count } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { endSession, SESSION_COOKIE, SESSION_TTL_SECONDS } from '../auth/sessions';
+import { getCookie, setCookie } from 'hono/cookie';
+import { requestMeta } from '../audit/request-meta';
+import { hasUsers } from '../auth/has-users';
+import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie';
+import { endSession, SESSION_COOKIE } from '../auth/sessions';
 import { signIn } from '../auth/sign-in';
-import { SignInRefused } from '../auth/sign-in-refused';
 import { createUser, validEmail, validPassword } from '../auth/users';
-import { users } from '../db/schema/index';
 import { randomBase62 } from '../lib/base62';
 import { DomainError } from '../lib/domain-error';
-import { requestMeta } from '../management/caller';
 import { createOrg } from '../orgs/create-org';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
-import { errorDetail, type Form, str } from './form-fields';
+import { consoleRefusal, errorDetail, type Form, str } from './form-fields';
 import type { ChromeFor } from './page-chrome';
 import { MessagePage, SetupPage, SignInPage } from './pages/simple-pages';
 
@@ -34,13 +33,7 @@ const loginCsrf = (c: ConsoleContext) => {
   return token;
 };
 const startSession = (c: ConsoleContext, token: string) =>
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'Strict',
-    secure: secure(c),
-    path: '/',
-    maxAge: SESSION_TTL_SECONDS,
-  });
+  setSessionCookie(c, token, c.var.deps.config.issuerUrl);
 
 /**
  * The public pages that start a session: sign-in and the one-time set-up link. Their
@@ -71,10 +64,9 @@ export function registerSignInRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor): 
       startSession(c, session.token);
       return c.redirect('/console', 303);
     } catch (e) {
-      const page = <SignInPage chrome={await chrome(c)} csrf={csrf} email={email} error={errorDetail(e)} />;
-      if (!(e instanceof SignInRefused)) return c.html(page, 400);
-      if (e.reason === 'wrong-credentials') return c.html(page, 401);
-      return c.html(page, 429, { 'Retry-After': String(e.retryAfterSeconds) });
+      const refusal = consoleRefusal(e);
+      const page = <SignInPage chrome={await chrome(c)} csrf={csrf} email={email} error={refusal.detail} />;
+      return c.html(page, refusal.status, refusal.headers);
     }
   });
 
@@ -108,8 +100,8 @@ export function registerSignInRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor): 
     if (!release) return usedUp(c);
     try {
       const now = deps.clock.now();
-      const [{ n }] = (await deps.db.select({ n: count() }).from(users)) as [{ n: number }];
-      if (Number(n) > 0) throw new DomainError('conflict', 'keymint already has users; sign in instead');
+      if (await hasUsers(deps.db))
+        throw new DomainError('conflict', 'keymint already has users; sign in instead');
       // The account's fields are checked before the org exists, so a refused password
       // leaves no organisation behind to block the next try's slug.
       validEmail(str(form, 'email'));
@@ -164,7 +156,7 @@ export function registerSignedInRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor)
   app.post('/console/sign-out', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
     if (token) await endSession(c.var.deps.db, token);
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    clearSessionCookie(c);
     return c.redirect('/console/sign-in', 303);
   });
 }

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Migration } from './migrate';
 
+// Two levels under the package root both in the source (src/db/) and in the build
+// (dist/node/, where this code lands in one of the bundle's files).
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /** Reads drizzle-kit's SQL files in order (Node only; Workers expect a migrated database). */

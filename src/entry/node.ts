@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
+import type { Server } from 'node:http';
 import { type HttpBindings, serve } from '@hono/node-server';
-import { count } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createApp } from '../app';
 import { threadPoolHasher } from '../auth/bcrypt-thread-pool';
+import { hasUsers } from '../auth/has-users';
 import { startBackground } from '../background';
 import { buildDeps } from '../build-deps';
 import type { Config } from '../config';
+import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { readMigrations } from '../db/migrations-dir';
 import { openDatabase } from '../db/open';
-import { users } from '../db/schema/index';
 import { resolveClientIp } from '../lib/client-ip';
 import { systemClock } from '../lib/clock';
 import type { Log } from '../lib/log';
@@ -18,6 +19,10 @@ import { importKek } from '../signing/kek';
 import { loadOrCreateKek } from '../signing/kek-file';
 import { advanceSigningKeys } from '../signing/lifecycle';
 import { signingPolicy } from '../signing/signing-policy';
+import { drainable } from './drain';
+import { httpServerOptions } from './http-timeouts';
+
+const DRAIN_MS = 5000;
 
 export interface RunningServer {
   url: string;
@@ -39,13 +44,26 @@ export const nodeClientIp =
 export const nodeSecretDigester = async (secret: string): Promise<string> =>
   `sha256:${createHash('sha256').update(secret, 'utf8').digest('hex')}`;
 
+/** What the caller of `keymint serve` may hand in instead of the process's own. */
+export interface NodeServerHost {
+  openDatabase?: (url: string, command: string) => Promise<Database>;
+  /** Where the first-run setup link goes (standard output). */
+  print?: (text: string) => void;
+  /** The embedded set-up's generated KEK (keys/kek under the working directory). */
+  kekPath?: string;
+}
+
 /** `keymint serve`: opens and migrates the database, then serves until stopped. */
-export async function startNodeServer(config: Config, log: Log): Promise<RunningServer> {
-  const database = await openDatabase(config.databaseUrl, 'keymint serve');
+export async function startNodeServer(
+  config: Config,
+  log: Log,
+  host: NodeServerHost = {},
+): Promise<RunningServer> {
+  const database = await (host.openDatabase ?? openDatabase)(config.databaseUrl, 'keymint serve');
   try {
     const applied = await migrate(database, readMigrations());
     if (applied.length > 0) log.info('migrations applied', { applied });
-    const { kek, created } = loadOrCreateKek(config.kek);
+    const { kek, created } = loadOrCreateKek(config.kek, host.kekPath);
     if (created) log.info('generated a key-encryption key in keys/kek (mode 0600); back it up');
     // Bring the signing-key schedule up to date before serving (creates keys on a new database).
     await advanceSigningKeys(database.db, await importKek(kek), signingPolicy(config), systemClock.now());
@@ -60,19 +78,23 @@ export async function startNodeServer(config: Config, log: Log): Promise<Running
       secretDigester: nodeSecretDigester,
     });
     const stopBackground = await startBackground(deps);
-    const [{ n: userCount }] = (await database.db.select({ n: count() }).from(users)) as [{ n: number }];
+    const newcomer = !(await hasUsers(database.db));
     const app = createApp(deps);
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      const s = serve(
+        { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions },
+        () => resolve(s),
+      );
       s.once('error', reject);
     });
+    const draining = drainable(server as Server);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info('keymint listening', { url: `http://${config.host}:${port}`, issuer: config.issuerUrl });
-    if (Number(userCount) === 0) {
+    if (newcomer) {
       // A newcomer on the embedded database reaches the console without stopping the server.
       const setupUrl = `${config.issuerUrl}/console/setup/${await deps.setupLink.issue(systemClock.now())}`;
-      process.stdout.write(
+      (host.print ?? ((text) => process.stdout.write(text)))(
         `\n  No user yet. Create the first admin and organisation (link valid for an hour, once):\n  ${setupUrl}\n\n`,
       );
     }
@@ -82,7 +104,8 @@ export async function startNodeServer(config: Config, log: Log): Promise<Running
       port,
       stop: () => {
         stopping ??= (async () => {
-          await new Promise<void>((r) => server.close(() => r()));
+          // SIGTERM must be done in 10 s: requests in flight get 5, the usage flush 3, closing the database 1.
+          await draining.drain(DRAIN_MS);
           await stopBackground();
           await deps.passwordHasher.close?.();
           await database.close();

@@ -7,13 +7,12 @@ import { migrate } from '../db/migrate';
 import { readMigrations } from '../db/migrations-dir';
 import { openDatabase } from '../db/open';
 import { createBuiltinSchema } from '../gateway/builtin-schema';
-import { GatewayError, gatewayErrorResponse } from '../gateway/gateway-error';
 import { createGraphqlRoute } from '../gateway/graphql-route';
 import { RevocationCache } from '../gateway/revocation-cache';
 import { remoteKeyResolver } from '../gateway/token-verifier';
-import { limitBody } from '../lib/body-limit';
 import { systemClock } from '../lib/clock';
 import type { Log } from '../lib/log';
+import { repeatedFailureLog } from '../lib/repeated-failure-log';
 
 export interface StandaloneGatewayOptions {
   issuer: string;
@@ -47,7 +46,10 @@ export async function startStandaloneGateway(o: StandaloneGatewayOptions, log: L
     database = await openDatabase(o.databaseUrl, 'keymint gateway');
     await migrate(database, readMigrations());
     revocations = new RevocationCache(database.db, createKeyLookup(database.db));
-    watcher = new ChangeWatcher(database, (error) => log.error('change check failed', { error }));
+    watcher = new ChangeWatcher(
+      database,
+      repeatedFailureLog(log, 'change check', () => Date.now()),
+    );
     watcher.onChange(() => revocations?.invalidate());
     await watcher.start();
   }
@@ -59,12 +61,6 @@ export async function startStandaloneGateway(o: StandaloneGatewayOptions, log: L
   if (!target) throw new Error('give --upstream <url>, or DATABASE_URL to serve the built-in schema');
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.use(
-    '/graphql',
-    limitBody(64 * 1024, () =>
-      gatewayErrorResponse(new GatewayError(413, 'the request body exceeds 64 KiB'), o.issuer),
-    ),
-  );
   app.route(
     '/',
     createGraphqlRoute({
@@ -74,6 +70,7 @@ export async function startStandaloneGateway(o: StandaloneGatewayOptions, log: L
       getKey: remoteKeyResolver(jwksUri),
       revocations,
       target,
+      log,
     }),
   );
   const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host });

@@ -1,12 +1,13 @@
 import type { Context, ExecutionContext } from 'hono';
 import { createApp } from '../app';
+import { purgeExpiredSessions } from '../auth/sessions';
 import { buildDeps } from '../build-deps';
 import { type Config, ConfigError, parseConfig } from '../config';
 import { openPostgres } from '../db/postgres';
 import { resolveClientIp } from '../lib/client-ip';
 import { systemClock } from '../lib/clock';
+import { FailureThrottle } from '../lib/failure-throttle';
 import { createLog, type Log } from '../lib/log';
-import { FailureThrottle } from '../oauth/failure-throttle';
 import { importKek, KekError } from '../signing/kek';
 import { advanceSigningKeys } from '../signing/lifecycle';
 import { signingPolicy } from '../signing/signing-policy';
@@ -128,6 +129,12 @@ export default {
     const result = await advanceSigningKeys(database.db, await importKek(kek), signingPolicy(config), now);
     if (result.rotated) log.info('signing key rotated', result.rotated);
     const purged = await purgeExpiredRevocations(database.db, now);
-    log.info('scheduled maintenance done', { cron: controller.cron, changed: result.changed, purged });
+    const sessionsPurged = await purgeExpiredSessions(database.db, now);
+    log.info('scheduled maintenance done', {
+      cron: controller.cron,
+      changed: result.changed,
+      purged,
+      sessionsPurged,
+    });
   },
 };

@@ -1,6 +1,5 @@
 import {
   GraphQLBoolean,
-  GraphQLError,
   GraphQLID,
   GraphQLList,
   GraphQLNonNull,
@@ -10,7 +9,6 @@ import {
 } from 'graphql';
 import type { Db } from '../db/database';
 import type { Clock } from '../lib/clock';
-import { DomainError } from '../lib/domain-error';
 import { createSubject, deleteSubject, listSubjects, renameSubject } from '../subjects/subjects';
 
 /** What resolvers see: the verified caller's organisation and the services' needs. */
@@ -27,13 +25,6 @@ const Subject = new GraphQLObjectType({
   name: 'Subject',
   fields: { id: { type: new GraphQLNonNull(GraphQLID) }, name: { type: new GraphQLNonNull(GraphQLString) } },
 });
-
-// Rule refusals become GraphQL errors with a code, never a 500.
-const asGraphQLError = (e: unknown): never => {
-  if (e instanceof DomainError)
-    throw new GraphQLError(e.detail, { extensions: { code: e.type.toUpperCase().replace(/-/g, '_') } });
-  throw e;
-};
 
 const subjectsResource = { [RESOURCE_EXTENSION]: 'subjects' };
 
@@ -58,7 +49,7 @@ export function createBuiltinSchema(): GraphQLSchema {
           args: { name: { type: new GraphQLNonNull(GraphQLString) } },
           extensions: subjectsResource,
           resolve: (_root, args: { name: string }, ctx) =>
-            createSubject(ctx.db, ctx.orgId, args.name, ctx.clock.now()).catch(asGraphQLError),
+            createSubject(ctx.db, ctx.orgId, args.name, ctx.clock.now()),
         },
         renameSubject: {
           type: new GraphQLNonNull(Subject),
@@ -68,7 +59,7 @@ export function createBuiltinSchema(): GraphQLSchema {
           },
           extensions: subjectsResource,
           resolve: (_root, args: { id: string; name: string }, ctx) =>
-            renameSubject(ctx.db, ctx.orgId, args.id, args.name).catch(asGraphQLError),
+            renameSubject(ctx.db, ctx.orgId, args.id, args.name),
         },
         deleteSubject: {
           type: new GraphQLNonNull(GraphQLBoolean),

@@ -7,6 +7,7 @@ import {
   parse,
   type SelectionSetNode,
 } from 'graphql';
+import { MAX_BODY_BYTES } from '../lib/body-limit';
 import { GatewayError } from './gateway-error';
 
 export interface DocumentLimits {
@@ -15,7 +16,7 @@ export interface DocumentLimits {
   maxBytes: number;
 }
 
-export const DEFAULT_LIMITS: DocumentLimits = { maxDepth: 10, maxFields: 100, maxBytes: 64 * 1024 };
+export const DEFAULT_LIMITS: DocumentLimits = { maxDepth: 10, maxFields: 100, maxBytes: MAX_BODY_BYTES };
 
 export interface AnalysedOperation {
   document: DocumentNode;

@@ -1,33 +1,95 @@
-/**
- * The one error type of the gateway: RFC 6750 challenges for credentials and scopes,
- * GraphQL-style bodies for everything (clients read `errors[].message`).
- */
-export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { BearerError, bearerChallenge } from '../auth/bearer';
+import { asDomainError } from '../db/database-error';
+import type { DomainError, DomainErrorCode } from '../lib/domain-error';
+import { domainErrorHeaders } from '../lib/domain-error-headers';
+import type { Log } from '../lib/log';
+import { internalErrorMessage, reportUnexpected } from '../lib/unexpected-failure';
 
+/**
+ * A request the gateway refuses as GraphQL-over-HTTP: a body that is not a GraphQL
+ * request, an abusive document, an upstream that failed. `code` goes to
+ * `errors[].extensions.code`, which clients branch on.
+ */
 export class GatewayError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly bearer?: { error?: BearerErrorCode; scope?: string },
-    readonly code = bearer?.error?.toUpperCase() ?? 'BAD_REQUEST',
+    readonly code = 'BAD_REQUEST',
   ) {
     super(message);
     this.name = 'GatewayError';
   }
 }
 
-const quote = (s: string) => s.replace(/["\\]/g, '');
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  'method-not-allowed': 405,
+  conflict: 409,
+  'active-key-limit': 409,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'rate-limited': 429,
+  unavailable: 503,
+};
 
-export function gatewayErrorResponse(e: GatewayError, realm: string): Response {
+/** VALIDATION, NOT_FOUND, UNAVAILABLE…: the domain code as GraphQL clients spell codes. */
+export const graphqlCode = (e: DomainError): string => e.code.toUpperCase().replace(/-/g, '_');
+
+const body = (message: string, code: string) =>
+  JSON.stringify({ errors: [{ message, extensions: { code } }] });
+
+export interface GatewayErrorContext {
+  realm: string;
+  log: Log;
+  method: string;
+  path: string;
+}
+
+/**
+ * The gateway's one error mapping (its router's onError): every failure is a GraphQL
+ * response body; credentials failures carry their RFC 6750 challenge; anything
+ * unexpected is logged and answered with the request id, nothing internal.
+ */
+export function gatewayErrorResponse(err: unknown, o: GatewayErrorContext): Response {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
-  if (e.bearer) {
-    const parts = [`realm="${quote(realm)}"`];
-    if (e.bearer.error) parts.push(`error="${e.bearer.error}"`, `error_description="${quote(e.message)}"`);
-    if (e.bearer.scope) parts.push(`scope="${quote(e.bearer.scope)}"`);
-    headers['WWW-Authenticate'] = `Bearer ${parts.join(', ')}`;
+  if (err instanceof BearerError) {
+    headers['WWW-Authenticate'] = bearerChallenge(o.realm, err);
+    const code = err.error ? err.error.toUpperCase() : 'UNAUTHENTICATED';
+    return new Response(body(err.description, code), { status: err.status, headers });
   }
-  return new Response(JSON.stringify({ errors: [{ message: e.message, extensions: { code: e.code } }] }), {
-    status: e.status,
-    headers,
+  if (err instanceof GatewayError)
+    return new Response(body(err.message, err.code), { status: err.status, headers });
+  const known = asDomainError(err);
+  if (known) {
+    return new Response(body(known.detail, graphqlCode(known)), {
+      status: DOMAIN_STATUS[known.code],
+      headers: { ...headers, ...domainErrorHeaders(known) },
+    });
+  }
+  const id = reportUnexpected(o.log, err, o);
+  return new Response(body(internalErrorMessage(id), 'INTERNAL_SERVER_ERROR'), { status: 500, headers });
+}
+
+/**
+ * Resolver failures as the caller may see them: a rule's refusal keeps its words and
+ * code; GraphQL's own errors (unknown variables, coercion) stay as they are; anything
+ * else — a driver's message with SQL and parameters — becomes a logged internal error.
+ */
+export function formatExecutionErrors(
+  errors: readonly GraphQLError[],
+  o: Omit<GatewayErrorContext, 'realm'>,
+): GraphQLFormattedError[] {
+  return errors.map((e) => {
+    const original = e.originalError;
+    const where = { ...(e.locations ? { locations: e.locations } : {}), ...(e.path ? { path: e.path } : {}) };
+    if (!original || original.name === 'GraphQLError') return e.toJSON();
+    const known = asDomainError(original);
+    if (known) return { message: known.detail, ...where, extensions: { code: graphqlCode(known) } };
+    const id = reportUnexpected(o.log, original, o);
+    return { message: internalErrorMessage(id), ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   });
 }

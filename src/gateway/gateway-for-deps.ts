@@ -1,7 +1,6 @@
 import type { Deps } from '../deps';
 import { createBuiltinSchema } from './builtin-schema';
 import type { GatewayOptions } from './graphql-route';
-import { keysetKeyResolver } from './token-verifier';
 
 /** The gateway inside a keymint server: its own keyset, database and revocation cache. */
 export function gatewayForDeps(deps: Deps): GatewayOptions {
@@ -9,7 +8,9 @@ export function gatewayForDeps(deps: Deps): GatewayOptions {
     issuer: deps.config.issuerUrl,
     audience: deps.config.apiAudience,
     clock: deps.clock,
-    getKey: keysetKeyResolver(deps.keyset, () => deps.clock.now().getTime()),
+    getKey: deps.accessTokenKeys,
+    log: deps.log,
+    keysEpoch: () => deps.keyset.epoch(),
     revocations: deps.revocations,
     target: deps.config.graphqlUpstream
       ? { upstream: deps.config.graphqlUpstream }

@@ -1,15 +1,19 @@
 import { execute, type GraphQLSchema } from 'graphql';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
+import { BearerError, bearerToken } from '../auth/bearer';
 import type { Db } from '../db/database';
+import { answerWithin } from '../lib/answer-within';
+import { limitBody } from '../lib/body-limit';
 import type { Clock } from '../lib/clock';
+import type { Log } from '../lib/log';
 import type { GatewayContext } from './builtin-schema';
 import { createDocumentAnalyser } from './document-analyser';
-import { GatewayError, gatewayErrorResponse } from './gateway-error';
+import { formatExecutionErrors, GatewayError, gatewayErrorResponse } from './gateway-error';
 import { parseRequestBody } from './request-body';
 import type { RevocationCache } from './revocation-cache';
 import { type VerifiedCaller, verifyBearer } from './token-verifier';
-import { forwardToUpstream } from './upstream';
+import { forwardToUpstream, UPSTREAM_TIMEOUT_MS } from './upstream';
 import { VerifiedCallers } from './verified-callers';
 
 export interface GatewayOptions {
@@ -17,14 +21,15 @@ export interface GatewayOptions {
   audience: string;
   clock: Clock;
   getKey: JWTVerifyGetKey;
+  /** Changes whenever a key `getKey` accepted is withdrawn (a retired signing key); remembered callers are then verified again. */
+  keysEpoch?: (() => number) | undefined;
   /** Refuses tokens of revoked or disabled keys and revoked tokens; absent when there is no database. */
   revocations?: RevocationCache | undefined;
   /** Built-in schema and its database, or an upstream URL to forward to. */
   target: { schema: GraphQLSchema; db: Db } | { upstream: string };
   upstreamTimeoutMs?: number;
+  log: Log;
 }
-
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /**
  * POST /graphql: RFC 6750 bearer check, then abuse limits, then scopes per root field,
@@ -32,38 +37,32 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
  */
 export function createGraphqlRoute(g: GatewayOptions): Hono {
   const route = new Hono();
-  const verified = new VerifiedCallers();
+  const verified = new VerifiedCallers(g.keysEpoch);
   /** The caller of a well-formed bearer token, verified once and then remembered. */
   const authenticate = async (authorization: string | undefined, now: Date): Promise<VerifiedCaller> => {
     const known = authorization ? verified.get(authorization, now.getTime()) : undefined;
     if (known) return known;
-    if (!authorization || !/^Bearer\b/i.test(authorization)) {
-      throw new GatewayError(
-        401,
-        'send an access token from /token as "Authorization: Bearer <token>"',
-        {},
-        'UNAUTHENTICATED',
-      );
-    }
-    const token = BEARER.exec(authorization)?.[1];
-    if (!token)
-      throw new GatewayError(401, 'the Authorization header is not "Bearer <token>"', {
-        error: 'invalid_token',
-      });
+    const token = bearerToken(authorization);
+    const epoch = verified.epoch();
     const caller = await verifyBearer(token, g.getKey, { issuer: g.issuer, audience: g.audience, now });
-    verified.set(authorization, caller);
+    verified.set(authorization as string, caller, epoch);
     return caller;
   };
   const analyse = createDocumentAnalyser('schema' in g.target ? g.target.schema : undefined);
-  route.onError((e) => {
-    if (e instanceof GatewayError) return gatewayErrorResponse(e, g.issuer);
-    throw e;
-  });
+  const where = (c: Context) => ({ log: g.log, method: c.req.method, path: c.req.path });
+  route.onError((e, c) => gatewayErrorResponse(e, { realm: g.issuer, ...where(c) }));
+  // The built-in schema reads the database: a database that does not answer costs the
+  // caller a bounded wait. Upstream calls have their own timeout.
+  route.use(
+    '/graphql',
+    limitBody(),
+    answerWithin('upstream' in g.target ? (g.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS) + 1000 : undefined),
+  );
   route.post('/graphql', async (c) => {
     const now = g.clock.now();
     const caller = await authenticate(c.req.header('authorization'), now);
     const refusal = await g.revocations?.refusal(caller, now);
-    if (refusal) throw new GatewayError(401, refusal, { error: 'invalid_token' });
+    if (refusal) throw new BearerError('invalid_token', refusal);
 
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json' && type !== 'application/graphql-response+json') {
@@ -75,10 +74,11 @@ export function createGraphqlRoute(g: GatewayOptions): Hono {
     if (invalid.length > 0) return c.json({ errors: invalid.map((message) => ({ message })) }, 400);
     const missing = needed.filter((s) => !caller.scopes.includes(s));
     if (missing.length > 0) {
-      throw new GatewayError(403, `this operation needs ${missing.join(' ')}`, {
-        error: 'insufficient_scope',
-        scope: needed.join(' '),
-      });
+      throw new BearerError(
+        'insufficient_scope',
+        `this operation needs ${missing.join(' ')}`,
+        needed.join(' '),
+      );
     }
 
     if ('upstream' in g.target) {
@@ -92,7 +92,8 @@ export function createGraphqlRoute(g: GatewayOptions): Hono {
       variableValues: body.variables ?? null,
       operationName: body.operationName ?? null,
     });
-    return c.json(result, 200);
+    if (!result.errors) return c.json(result, 200);
+    return c.json({ ...result, errors: formatExecutionErrors(result.errors, where(c)) }, 200);
   });
   return route;
 }

@@ -1,9 +1,9 @@
 import { gt } from 'drizzle-orm';
 import type { KeyLookup } from '../api-keys/authenticate-key';
-import { keyStatus } from '../api-keys/status';
 import type { Db } from '../db/database';
 import type { ApiKeyRow } from '../db/schema/index';
 import { revokedTokens } from '../db/schema/index';
+import { tokenRefusal } from '../tokens/token-standing';
 import type { VerifiedCaller } from './token-verifier';
 
 /**
@@ -80,15 +80,5 @@ export class RevocationCache {
   }
 }
 
-function judge(
-  key: ApiKeyRow | undefined,
-  revokedJtis: Set<string>,
-  caller: VerifiedCaller,
-  now: Date,
-): string | null {
-  if (!key || key.deletedAt || key.orgId !== caller.orgId) return 'the token belongs to no known key';
-  const status = keyStatus(key, now);
-  if (status !== 'active') return `the token's key is ${status}`;
-  if (revokedJtis.has(caller.jti)) return 'the token has been revoked';
-  return null;
-}
+const judge = (key: ApiKeyRow | undefined, revokedJtis: Set<string>, caller: VerifiedCaller, now: Date) =>
+  tokenRefusal(key, revokedJtis.has(caller.jti), caller, now);

@@ -38,25 +38,14 @@ export async function forwardToUpstream(
       throw new GatewayError(
         504,
         `the upstream GraphQL server did not answer within ${timeoutMs / 1000} s`,
-        undefined,
         'UPSTREAM_TIMEOUT',
       );
     }
-    throw new GatewayError(
-      502,
-      'the upstream GraphQL server could not be reached',
-      undefined,
-      'UPSTREAM_UNREACHABLE',
-    );
+    throw new GatewayError(502, 'the upstream GraphQL server could not be reached', 'UPSTREAM_UNREACHABLE');
   }
   if (res.status >= 500 || (res.status >= 300 && res.status < 400)) {
     await res.body?.cancel();
-    throw new GatewayError(
-      502,
-      `the upstream GraphQL server answered ${res.status}`,
-      undefined,
-      'UPSTREAM_ERROR',
-    );
+    throw new GatewayError(502, `the upstream GraphQL server answered ${res.status}`, 'UPSTREAM_ERROR');
   }
   const out = new Headers({ 'content-type': res.headers.get('content-type') ?? 'application/json' });
   return new Response(res.body, { status: res.status, headers: out });

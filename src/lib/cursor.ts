@@ -1,4 +1,6 @@
 import { validationError } from './domain-error';
+import { isStorableInstant } from './storable-instant';
+import { isStorableText } from './storable-text';
 
 /** Opaque keyset-pagination cursors over (timestamp, id), newest first. */
 export const encodeCursor = (at: Date, id: string): string =>
@@ -8,7 +10,7 @@ export function decodeCursor(cursor: string): { at: Date; id: string } {
   try {
     const [at, id] = atob(cursor).split('|');
     const d = new Date(at ?? '');
-    if (id && !Number.isNaN(d.getTime())) return { at: d, id };
+    if (id && isStorableText(id) && isStorableInstant(d)) return { at: d, id };
   } catch {
     // fall through
   }

@@ -1,31 +1,69 @@
 /**
- * A rule refused the request. Services throw it; each interface maps it once: the
- * management API to problem+json, the CLI to a one-line message, MCP to a tool error.
+ * Every reason keymint refuses a request, whatever the surface. Services throw
+ * DomainError with one of these codes; each surface (OAuth endpoints, the management
+ * API, the gateway, the console, the CLI, MCP) maps them once, in its own router.
+ * The codes are stable: the management API's problem `type` ends in them.
  */
-export type DomainErrorType = 'validation' | 'not-found' | 'forbidden' | 'conflict' | 'active-key-limit';
+export type DomainErrorCode =
+  /** Input breaks a rule; `fields` names each bad field. */
+  | 'validation'
+  /** The caller is not signed in, or its credentials are wrong. */
+  | 'unauthorized'
+  /** The caller is known but may not do this. */
+  | 'forbidden'
+  | 'not-found'
+  | 'method-not-allowed'
+  /** The request contradicts the current state (a slug taken, a key not yet revoked). */
+  | 'conflict'
+  | 'active-key-limit'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  /** Too many attempts; `retryAfter` says when to try again. */
+  | 'rate-limited'
+  /** A dependency (the database, the password hasher) cannot answer now; `retryAfter` says when to retry. */
+  | 'unavailable';
 
 export interface FieldError {
   field: string;
   message: string;
 }
 
+export interface DomainErrorOptions {
+  fields?: FieldError[] | undefined;
+  /** Seconds after which a retry may succeed (rate-limited, unavailable). */
+  retryAfter?: number | undefined;
+  /** For method-not-allowed: the methods the resource has. */
+  allowed?: string[] | undefined;
+  /** What caused it (a driver error), for the log only: never shown to a caller. */
+  cause?: unknown;
+}
+
 export class DomainError extends Error {
+  readonly fields: FieldError[];
+  readonly retryAfter: number | undefined;
+  readonly allowed: string[] | undefined;
+
   constructor(
-    readonly type: DomainErrorType,
+    readonly code: DomainErrorCode,
     readonly detail: string,
-    readonly fields: FieldError[] = [],
+    options: DomainErrorOptions = {},
   ) {
-    super(detail);
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DomainError';
+    this.fields = options.fields ?? [];
+    this.retryAfter = options.retryAfter;
+    this.allowed = options.allowed;
   }
 }
 
 export const validationError = (field: string, message: string): DomainError =>
-  new DomainError('validation', `${field}: ${message}`, [{ field, message }]);
+  new DomainError('validation', `${field}: ${message}`, { fields: [{ field, message }] });
 
 /** One validation problem naming every bad field, in the order given. */
 export const fieldsError = (errors: FieldError[]): DomainError =>
-  new DomainError('validation', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  new DomainError('validation', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
+    fields: errors,
+  });
 
 /**
  * Runs every field check even after one fails, so a single answer names all the bad
@@ -40,7 +78,7 @@ export function checkFields<T extends Record<string, () => unknown>>(
     try {
       out[name] = check();
     } catch (e) {
-      if (!(e instanceof DomainError && e.type === 'validation')) throw e;
+      if (!(e instanceof DomainError && e.code === 'validation')) throw e;
       errors.push(...e.fields);
     }
   }

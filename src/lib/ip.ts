@@ -59,7 +59,5 @@ export function ipAllowed(cidrs: readonly Cidr[], ip: string | undefined): boole
 
 export const formatIp = (ip: Address): string => ip.toString();
 
-/** Whether a range covers a very large share of its family (worth a warning in the console). */
-export function isWideCidr(c: Cidr): boolean {
-  return c.network.kind() === 'ipv4' ? c.prefix < 8 : c.prefix < 16;
-}
+/** Ranges with a shorter prefix than this cover a large share of their family: worth a warning. */
+export const WIDE_PREFIX_BELOW = { ipv4: 8, ipv6: 16 } as const;

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { DomainError, type FieldError } from '../lib/domain-error';
+import { type FieldError, fieldsError } from '../lib/domain-error';
 import type { ApiEnv } from './caller';
 
 export type ApiApp = OpenAPIHono<ApiEnv>;
@@ -24,7 +24,7 @@ export function createApiApp(): ApiApp {
           { field: base || (result.target === 'json' ? 'body' : result.target), message: issue.message },
         ];
       });
-      throw new DomainError('validation', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
+      throw fieldsError(fields);
     },
   });
 }

@@ -1,42 +1,44 @@
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { HasherBusyError } from '../auth/password-hasher';
-import { SignInRefused } from '../auth/sign-in-refused';
-import { DomainError } from '../lib/domain-error';
-import { ApiError, problemResponse } from './api-error';
+import { BearerError, bearerChallenge } from '../auth/bearer';
+import { asDomainError } from '../db/database-error';
+import { domainErrorHeaders } from '../lib/domain-error-headers';
+import { internalErrorMessage, reportUnexpected } from '../lib/unexpected-failure';
+import { problemResponse } from './problem';
 
-/** Maps anything thrown under /api/v1 to problem+json; undefined for the unexpected. */
-export function apiErrorResponse(err: unknown, path: string): Response | undefined {
-  if (err instanceof ApiError) return problemResponse(err, path);
-  if (err instanceof DomainError)
-    return problemResponse(new ApiError(err.type, err.detail, err.fields), path);
-  if (err instanceof SignInRefused) {
-    return problemResponse(
-      err.reason === 'throttled'
-        ? new ApiError('rate-limited', err.detail, [], { 'Retry-After': String(err.retryAfterSeconds) })
-        : new ApiError('unauthorized', err.detail),
-      path,
-    );
+/**
+ * The management API's one error mapping (its router's onError): every failure under
+ * /api/v1 becomes a problem document; the unexpected ones are logged and answered
+ * with a fixed message naming the request id.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any context under /api/v1 will do, whatever its variables
+export function apiErrorResponse(err: unknown, c: Context<any, any, any>): Response {
+  const instance = c.req.path;
+  if (err instanceof BearerError) {
+    return problemResponse(err.status === 403 ? 'forbidden' : 'unauthorized', err.description, {
+      instance,
+      headers: { 'WWW-Authenticate': bearerChallenge(c.var.deps.config.issuerUrl, err) },
+    });
   }
-  if (err instanceof HasherBusyError) {
-    return problemResponse(new ApiError('unavailable', err.message, [], { 'Retry-After': '1' }), path);
+  const known = asDomainError(err);
+  if (known) {
+    return problemResponse(known.code, known.detail, {
+      instance,
+      fields: known.fields,
+      headers: domainErrorHeaders(known),
+    });
   }
+  // What hono's JSON validator throws before our schemas see the body.
   if (err instanceof HTTPException) {
-    if (err.status === 415) {
-      return problemResponse(
-        new ApiError('unsupported-media-type', 'send the body as application/json'),
-        path,
-      );
-    }
-    if (err.status === 413)
-      return problemResponse(new ApiError('payload-too-large', 'request body exceeds 64 KiB'), path);
+    if (err.status === 415)
+      return problemResponse('unsupported-media-type', 'send the body as application/json', { instance });
     if (err.status === 400) {
-      return problemResponse(
-        new ApiError('validation', 'the request body is not valid JSON', [
-          { field: 'body', message: 'malformed JSON' },
-        ]),
-        path,
-      );
+      return problemResponse('validation', 'the request body is not valid JSON', {
+        instance,
+        fields: [{ field: 'body', message: 'malformed JSON' }],
+      });
     }
   }
-  return undefined;
+  const id = reportUnexpected(c.var.deps.log, err, { method: c.req.method, path: instance });
+  return problemResponse('server-error', internalErrorMessage(id), { instance });
 }

@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
-import type { KeyServiceContext } from '../api-keys/create-key';
+import type { KeyServiceContext } from '../api-keys/key-service-context';
+import { requestMeta } from '../audit/request-meta';
+import { BearerError } from '../auth/bearer';
 import type { OrgRow } from '../db/schema/index';
 import { DomainError } from '../lib/domain-error';
 import { findOrg } from '../orgs/find-org';
-import { ApiError } from './api-error';
-import { type ApiEnv, requestMeta } from './caller';
+import type { ApiEnv } from './caller';
 
 /** What a route needs: a scope for tokens; for users, `write:*` and `admin` need the admin role. */
 export type Permission = 'read:keys' | 'write:keys' | 'read:usage' | 'read:audit' | 'admin';
@@ -31,13 +32,14 @@ export async function orgAccess(c: Context<ApiEnv>, orgRef: string, need: Permis
   if (caller.kind === 'key') {
     if (caller.orgId !== org.id) throw notFound;
     if (need === 'admin')
-      throw new ApiError('forbidden', 'organisation settings are changed by an org admin in the console');
-    if (!caller.scopes.includes(need)) throw new ApiError('forbidden', `this token lacks the ${need} scope`);
+      throw new DomainError('forbidden', 'organisation settings are changed by an org admin in the console');
+    if (!caller.scopes.includes(need))
+      throw new BearerError('insufficient_scope', `this token lacks the ${need} scope`, need);
   } else {
     const role = caller.roles.get(org.id);
     if (!role) throw notFound;
     if ((need === 'admin' || need.startsWith('write:')) && role !== 'admin') {
-      throw new ApiError('forbidden', 'only organisation admins may do this');
+      throw new DomainError('forbidden', 'only organisation admins may do this');
     }
   }
   return {

@@ -63,7 +63,9 @@ function describeType(doc: Doc, raw: Schema | undefined): string {
   return [type, s.format, range].filter(Boolean).join(', ');
 }
 
-function fieldRows(rows: { name: string; where: string; required: boolean; type: string; about?: string }[]) {
+function fieldRows(
+  rows: { name: string; where: string; required: boolean; type: string; about?: string | undefined }[],
+) {
   if (rows.length === 0) return '';
   const cells = rows
     .map(

@@ -1,6 +1,8 @@
-import { mountSessionRoutes } from '../auth/session-routes';
+import { answerWithin } from '../lib/answer-within';
+import { limitBody } from '../lib/body-limit';
 import { type ApiApp, createApiApp } from './api-app';
 import { authenticateCaller } from './caller';
+import { apiErrorResponse } from './error-mapping';
 import { renderReference } from './reference-page';
 import { mountAuditEvents } from './routes/audit-events';
 import { mountCreateKey } from './routes/create-key';
@@ -10,8 +12,10 @@ import { mountListKeys } from './routes/list-keys';
 import { mountOrg } from './routes/org';
 import { mountRevokeKey } from './routes/revoke-key';
 import { mountRotateKey } from './routes/rotate-key';
+import { mountSessionRoutes } from './routes/session';
 import { mountUpdateKey } from './routes/update-key';
 import { mountUsage } from './routes/usage';
+import { unmatchedRoute } from './unmatched-route';
 
 const DESCRIPTION =
   'Manage an organisation’s API keys, usage and audit log. Authenticate with a bearer token from /token ' +
@@ -31,6 +35,8 @@ export function createManagementApi(): ApiApp {
     in: 'cookie',
     name: 'keymint_session',
   });
+  api.onError((err, c) => apiErrorResponse(err, c));
+  api.use('*', limitBody(), answerWithin());
   api.use('/orgs/*', authenticateCaller);
   for (const mount of [
     mountListKeys,
@@ -54,9 +60,15 @@ export function createManagementApi(): ApiApp {
     security: [{ bearer: [] as string[] }, { session: [] as string[] }] as Record<string, string[]>[],
   });
   api.doc31('/openapi.json', (c) => config(c.var.deps.config.issuerUrl));
+  // A browser gets the readable reference; every other client, JSON like the rest of /api/v1.
   api.get('/', (c) => {
-    const doc = api.getOpenAPI31Document(config(c.var.deps.config.issuerUrl));
-    return c.html(renderReference(doc as never));
+    const issuer = c.var.deps.config.issuerUrl;
+    if (!/\btext\/html\b/.test(c.req.header('accept') ?? '')) {
+      return c.json({ openapi: `${issuer}/api/v1/openapi.json`, reference: `${issuer}/api/v1` });
+    }
+    return c.html(renderReference(api.getOpenAPI31Document(config(issuer)) as never));
   });
+  // Last: every other path or method is a problem document too.
+  api.all('*', unmatchedRoute(api));
   return api;
 }

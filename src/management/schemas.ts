@@ -1,5 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { EXPIRY_CHOICES } from '../api-keys/expiry';
+import { MAX_CIDRS, MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../api-keys/key-fields';
+import { LIST_LIMIT_MAX } from '../api-keys/list-keys';
+import { MAX_GRACE_SECONDS } from '../api-keys/rotate-key';
+import { NAME_MAX } from '../lib/display-name';
 
 /** Shapes of the management API, shared by routes and the OpenAPI document. */
 
@@ -47,12 +51,13 @@ export const KeyList = z
   .openapi('KeyList');
 
 const scopes = z.array(z.string().max(100)).max(50);
-const cidrs = z.array(z.string().max(64)).max(100);
-const ttl = z.number().int().min(60).max(3600);
+const cidrs = z.array(z.string().max(64)).max(MAX_CIDRS);
+const ttl = z.number().int().min(MIN_TOKEN_TTL).max(MAX_TOKEN_TTL);
+const name = z.string().min(1).max(NAME_MAX);
 
 export const CreateKeyBody = z
   .strictObject({
-    name: z.string().min(1).max(100),
+    name,
     scopes: scopes.min(1),
     expiresIn: z.enum(EXPIRY_CHOICES as [string, ...string[]]).optional(),
     expiresAt: z.string().max(64).optional().openapi({ description: 'RFC 3339, in the future' }),
@@ -63,7 +68,7 @@ export const CreateKeyBody = z
 
 export const UpdateKeyBody = z
   .strictObject({
-    name: z.string().min(1).max(100).optional(),
+    name: name.optional(),
     scopes: scopes.min(1).optional(),
     allowedCidrs: cidrs.optional(),
     tokenTtlSeconds: ttl.nullable().optional(),
@@ -72,13 +77,13 @@ export const UpdateKeyBody = z
   .openapi('UpdateKey');
 
 export const RotateKeyBody = z
-  .strictObject({ gracePeriodSeconds: z.number().int().min(0).max(86400).optional() })
+  .strictObject({ gracePeriodSeconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).optional() })
   .openapi('RotateKey');
 
 export const ListKeysQuery = z.object({
   status: z.enum(['active', 'disabled', 'expired', 'revoked', 'all']).optional(),
   q: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).optional(),
   cursor: z.string().max(200).optional(),
 });
 
@@ -144,7 +149,7 @@ export const OrgSettings = z
 
 export const UpdateOrgSettingsBody = z
   .strictObject({
-    name: z.string().min(1).max(100).optional(),
+    name: name.optional(),
     maxActiveKeys: z.number().int().min(1).max(1000).optional(),
     defaultExpiryDays: z.number().int().min(1).max(3650).optional(),
     maxExpiryDays: z.number().int().min(1).max(3650).nullable().optional(),

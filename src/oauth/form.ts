@@ -1,8 +1,6 @@
 import type { Context } from 'hono';
 import { OAuthError } from './oauth-error';
 
-export const MAX_FORM_BYTES = 64 * 1024;
-
 /**
  * Reads an application/x-www-form-urlencoded body (RFC 6749 §3.2). Parameters sent
  * without a value count as omitted (§3.1); a parameter sent twice is refused (§3.1).

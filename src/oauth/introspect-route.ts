@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../deps';
-import { activeTokenClaims } from '../tokens/token-activity';
+import { activeTokenClaims, tokenActivityDeps } from '../tokens/token-activity';
 import { authenticateClient } from './authenticate-client';
 import { readForm } from './form';
 import { NO_STORE, OAuthError } from './oauth-error';
@@ -15,7 +15,12 @@ export const introspectRoute = new Hono<AppEnv>().post('/introspect', async (c) 
   const caller = await authenticateClient(deps, c, form);
   const token = form.get('token');
   if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
-  const claims = token.length > 16_384 ? null : await activeTokenClaims(deps, token);
-  if (!claims || claims.org_id !== caller.orgId) return c.json({ active: false }, 200, NO_STORE);
-  return c.json({ active: true, token_type: 'Bearer', ...claims }, 200, NO_STORE);
+  // The issuer's own clock: no leeway (RFC 7662 active means not yet expired).
+  const found =
+    token.length > 16_384
+      ? null
+      : await activeTokenClaims(tokenActivityDeps(deps), token, { now: deps.clock.now(), leewaySeconds: 0 });
+  if (!found || !('claims' in found) || found.claims.org_id !== caller.orgId)
+    return c.json({ active: false }, 200, NO_STORE);
+  return c.json({ active: true, token_type: 'Bearer', ...found.claims }, 200, NO_STORE);
 });

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { recordAudit } from '../audit/record-audit';
 import type { AppEnv } from '../deps';
-import { verifyOwnAccessToken } from '../signing/access-token';
 import { revokeJti } from '../tokens/revoked-tokens';
+import { TokenRejected, verifyAccessToken } from '../tokens/verify-access-token';
 import { authenticateClient } from './authenticate-client';
 import { readForm } from './form';
 import { NO_STORE, OAuthError } from './oauth-error';
@@ -21,7 +21,14 @@ export const revokeRoute = new Hono<AppEnv>().post('/revoke', async (c) => {
   const claims =
     token.length > 16_384
       ? null
-      : await verifyOwnAccessToken(deps.keyset, token, { issuer: deps.config.issuerUrl, now });
+      : await verifyAccessToken(token, deps.accessTokenKeys, {
+          issuer: deps.config.issuerUrl,
+          now,
+          leewaySeconds: 0,
+        }).catch((e) => {
+          if (e instanceof TokenRejected) return null;
+          throw e;
+        });
   if (claims && claims.org_id === caller.orgId) {
     await revokeJti(deps.db, claims.jti, claims.org_id, new Date(claims.exp * 1000));
     await recordAudit(deps.db, now, {

@@ -19,5 +19,6 @@ export const tokenRoute = new Hono<AppEnv>().post('/token', async (c) => {
   const ip = deps.clientIp(c);
   const key = await authenticateClient(deps, c, form, ip);
   const body = await clientCredentialsGrant(deps, key, form, ip);
+  deps.metrics.tokenIssued(grantType);
   return c.json(body, 200, NO_STORE);
 });

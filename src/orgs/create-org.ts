@@ -3,6 +3,7 @@ import type { Actor, RequestMeta } from '../audit/actor';
 import { recordAudit } from '../audit/record-audit';
 import type { Db } from '../db/database';
 import { type OrgRow, orgs } from '../db/schema/index';
+import { validDisplayName } from '../lib/display-name';
 import { DomainError, validationError } from '../lib/domain-error';
 import { newId } from '../lib/ids';
 
@@ -24,8 +25,7 @@ export async function createOrg(
   if (!SLUG_RE.test(input.slug)) {
     throw validationError('slug', 'use 1–40 lower-case letters, digits and inner hyphens');
   }
-  const name = (input.name ?? input.slug).trim();
-  if (name.length < 1 || name.length > 100) throw validationError('name', 'must be 1–100 characters');
+  const name = validDisplayName(input.name ?? input.slug);
   const max = input.maxActiveKeys ?? 10;
   if (!Number.isInteger(max) || max < 1 || max > 1000) {
     throw validationError('maxActiveKeys', 'must be a whole number from 1 to 1000');

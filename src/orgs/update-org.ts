@@ -3,6 +3,7 @@ import type { Actor, RequestMeta } from '../audit/actor';
 import { recordAudit } from '../audit/record-audit';
 import type { Db } from '../db/database';
 import { type OrgRow, orgs } from '../db/schema/index';
+import { validDisplayName } from '../lib/display-name';
 import { DomainError, validationError } from '../lib/domain-error';
 
 export interface OrgSettingsInput {
@@ -33,9 +34,7 @@ export async function updateOrg(
     if (!org) throw new DomainError('not-found', 'no such organisation');
     const next = { ...org };
     if (input.name !== undefined) {
-      const name = input.name.trim();
-      if (name.length < 1 || name.length > 100) throw validationError('name', 'must be 1–100 characters');
-      next.name = name;
+      next.name = validDisplayName(input.name);
     }
     if (input.maxActiveKeys !== undefined) {
       if (!Number.isInteger(input.maxActiveKeys) || input.maxActiveKeys < 1 || input.maxActiveKeys > 1000) {

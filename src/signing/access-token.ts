@@ -1,4 +1,4 @@
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import type { Keyset, Signer } from './keyset';
 
 /** RFC 9068 access-token claims as keymint issues them. */
@@ -67,43 +67,4 @@ export async function signAccessToken(keyset: Keyset, claims: AccessTokenClaims)
   const params = SUBTLE_SIGNING[signer.alg];
   if (params) proven.set(signer, { header: base64urlText(JSON.stringify(header)), params });
   return token;
-}
-
-export interface VerifyOptions {
-  issuer: string;
-  audience?: string | string[] | undefined;
-  now: Date;
-  clockToleranceSeconds?: number;
-}
-
-/**
- * Verifies a token keymint itself issued, against the keys it publishes. Returns the
- * claims, or null for anything that is not a valid, unexpired keymint access token.
- */
-export async function verifyOwnAccessToken(
-  keyset: Keyset,
-  token: string,
-  opts: VerifyOptions,
-): Promise<AccessTokenClaims | null> {
-  try {
-    const { payload } = await jwtVerify(
-      token,
-      (header) => {
-        const k = header.kid ? keyset.verificationKey(header.kid) : undefined;
-        if (!k || k.alg !== header.alg) throw new errors.JWKSNoMatchingKey();
-        return k.key;
-      },
-      {
-        issuer: opts.issuer,
-        ...(opts.audience ? { audience: opts.audience } : {}),
-        typ: ACCESS_TOKEN_TYP,
-        currentDate: opts.now,
-        clockTolerance: opts.clockToleranceSeconds ?? 0,
-        requiredClaims: ['sub', 'client_id', 'jti', 'exp', 'iat', 'org_id'],
-      },
-    );
-    return payload as unknown as AccessTokenClaims;
-  } catch {
-    return null;
-  }
 }

@@ -1,18 +1,16 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/database';
 import { type SubjectRow, subjects } from '../db/schema/index';
-import { DomainError, validationError } from '../lib/domain-error';
+import { validDisplayName } from '../lib/display-name';
+import { DomainError } from '../lib/domain-error';
 import { newId } from '../lib/ids';
+import { isStorableText } from '../lib/storable-text';
 
 /** The gateway's demo records; every function is scoped to one organisation. */
 
 const MAX_SUBJECTS_LISTED = 1000;
 
-function validSubjectName(raw: string): string {
-  const name = raw.trim();
-  if (name.length < 1 || name.length > 100) throw validationError('name', 'must be 1–100 characters');
-  return name;
-}
+const validSubjectName = (raw: string): string => validDisplayName(raw);
 
 export async function listSubjects(db: Db, orgId: string): Promise<SubjectRow[]> {
   return db
@@ -33,9 +31,11 @@ export async function createSubject(db: Db, orgId: string, name: string, now: Da
 }
 
 export async function renameSubject(db: Db, orgId: string, id: string, name: string): Promise<SubjectRow> {
+  const valid = validSubjectName(name);
+  if (!isStorableText(id)) throw new DomainError('not-found', `no subject "${id}"`);
   const [row] = await db
     .update(subjects)
-    .set({ name: validSubjectName(name) })
+    .set({ name: valid })
     .where(and(eq(subjects.orgId, orgId), eq(subjects.id, id)))
     .returning();
   if (!row) throw new DomainError('not-found', `no subject "${id}"`);
@@ -44,6 +44,7 @@ export async function renameSubject(db: Db, orgId: string, id: string, name: str
 
 /** True when a subject was deleted, false when there was none with that id. */
 export async function deleteSubject(db: Db, orgId: string, id: string): Promise<boolean> {
+  if (!isStorableText(id)) return false;
   const gone = await db
     .delete(subjects)
     .where(and(eq(subjects.orgId, orgId), eq(subjects.id, id)))

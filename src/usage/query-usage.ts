@@ -2,6 +2,7 @@ import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database';
 import { usageHourly } from '../db/schema/index';
 import { validationError } from '../lib/domain-error';
+import { isStorableInstant, UNSTORABLE_INSTANT_MESSAGE } from '../lib/storable-instant';
 
 export type Granularity = 'hour' | 'day';
 const STEP_MS = { hour: 3_600_000, day: 86_400_000 } as const;
@@ -26,7 +27,9 @@ function instant(field: string, text: string): Date {
   const t = Date.parse(text);
   if (Number.isNaN(t) || !/^\d{4}-\d{2}-\d{2}/.test(text))
     throw validationError(field, 'must be an RFC 3339 date-time');
-  return new Date(t);
+  const at = new Date(t);
+  if (!isStorableInstant(at)) throw validationError(field, UNSTORABLE_INSTANT_MESSAGE);
+  return at;
 }
 
 /**
@@ -44,6 +47,8 @@ export async function queryUsage(db: Executor, now: Date, q: UsageQuery): Promis
     ? floor(instant('from', q.from))
     : new Date(floor(to).getTime() - DEFAULT_BUCKETS[granularity] * step);
   if (from.getTime() >= to.getTime()) throw validationError('from', 'must be before to');
+  // The default window reaches back from `to`: it must not start before year 1 either.
+  if (!isStorableInstant(from)) throw validationError('from', UNSTORABLE_INSTANT_MESSAGE);
   const count = Math.ceil((to.getTime() - from.getTime()) / step);
   if (count > MAX_BUCKETS[granularity]) {
     throw validationError(

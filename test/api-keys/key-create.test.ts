@@ -95,7 +95,7 @@ describe('expiry', () => {
       { expiresIn: '7d' },
       { expiresIn: '30d', expiresAt: '2099-01-01T00:00:00Z' },
     ]) {
-      await expect(create(input)).rejects.toMatchObject({ type: 'validation' });
+      await expect(create(input)).rejects.toMatchObject({ code: 'validation' });
     }
   });
 });
@@ -103,23 +103,23 @@ describe('expiry', () => {
 describe('fields', () => {
   it('validates names, scopes, lifetimes and CIDRs with per-field messages', async () => {
     await expect(create({ name: '' })).rejects.toMatchObject({
-      type: 'validation',
+      code: 'validation',
       fields: [{ field: 'name' }],
     });
-    await expect(create({ name: 'x'.repeat(101) })).rejects.toMatchObject({ type: 'validation' });
+    await expect(create({ name: 'x'.repeat(101) })).rejects.toMatchObject({ code: 'validation' });
     await expect(create({ scopes: [] })).rejects.toMatchObject({ fields: [{ field: 'scopes' }] });
     await expect(create({ scopes: ['read'] })).rejects.toMatchObject({ fields: [{ field: 'scopes[0]' }] });
-    await expect(create({ scopes: ['delete:keys'] })).rejects.toMatchObject({ type: 'validation' });
-    await expect(create({ scopes: ['read:planets'] })).rejects.toMatchObject({ type: 'validation' });
+    await expect(create({ scopes: ['delete:keys'] })).rejects.toMatchObject({ code: 'validation' });
+    await expect(create({ scopes: ['read:planets'] })).rejects.toMatchObject({ code: 'validation' });
     await expect(create({ tokenTtlSeconds: 59 })).rejects.toMatchObject({
       fields: [{ field: 'tokenTtlSeconds' }],
     });
-    await expect(create({ tokenTtlSeconds: 3601 })).rejects.toMatchObject({ type: 'validation' });
+    await expect(create({ tokenTtlSeconds: 3601 })).rejects.toMatchObject({ code: 'validation' });
     await expect(create({ allowedCidrs: ['10.0.0.1/8'] })).rejects.toMatchObject({
       fields: [{ field: 'allowedCidrs[0]' }],
     });
-    await expect(create({ allowedCidrs: ['300.0.0.0/8'] })).rejects.toMatchObject({ type: 'validation' });
-    await expect(create({ allowedCidrs: ['2001:db8::/129'] })).rejects.toMatchObject({ type: 'validation' });
+    await expect(create({ allowedCidrs: ['300.0.0.0/8'] })).rejects.toMatchObject({ code: 'validation' });
+    await expect(create({ allowedCidrs: ['2001:db8::/129'] })).rejects.toMatchObject({ code: 'validation' });
   });
 
   it('normalises CIDRs and keeps wildcard grants as given', async () => {
@@ -175,13 +175,13 @@ describe('listing', () => {
     expect(second.nextCursor).toBeNull();
 
     await expect(listKeys(t.deps.db, org.id, now, { status: 'bogus' })).rejects.toMatchObject({
-      type: 'validation',
+      code: 'validation',
     });
     await expect(listKeys(t.deps.db, org.id, now, { cursor: 'nonsense' })).rejects.toMatchObject({
-      type: 'validation',
+      code: 'validation',
     });
     await expect(listKeys(t.deps.db, org.id, now, { limit: 0 })).rejects.toMatchObject({
-      type: 'validation',
+      code: 'validation',
     });
   });
 });

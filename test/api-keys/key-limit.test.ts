@@ -24,7 +24,7 @@ describe('at most 10 active-or-disabled keys per organisation', () => {
     expect(ok).toHaveLength(10);
     expect(refused).toHaveLength(40);
     for (const r of refused)
-      expect((r as PromiseRejectedResult).reason).toMatchObject({ type: 'active-key-limit' });
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'active-key-limit' });
     const all = await listKeys(t.deps.db, org.id, t.clock.now(), { status: 'all', limit: 100 });
     expect(all.items).toHaveLength(10);
   });
@@ -35,11 +35,11 @@ describe('at most 10 active-or-disabled keys per organisation', () => {
     for (let i = 0; i < 9; i++) keys.push(await t.newKey(org.id));
     const short = await t.newKey(org.id, { expiresIn: '30d' });
     await updateKey(t.ctx(), org.id, keys[0]?.id as string, { enabled: false });
-    await expect(t.newKey(org.id)).rejects.toMatchObject({ type: 'active-key-limit' });
+    await expect(t.newKey(org.id)).rejects.toMatchObject({ code: 'active-key-limit' });
 
     await revokeKey(t.ctx(), org.id, keys[1]?.id as string);
     await t.newKey(org.id); // the revoked key's slot
-    await expect(t.newKey(org.id)).rejects.toMatchObject({ type: 'active-key-limit' });
+    await expect(t.newKey(org.id)).rejects.toMatchObject({ code: 'active-key-limit' });
 
     t.clock.advance(31 * 86400);
     try {
@@ -55,7 +55,7 @@ describe('at most 10 active-or-disabled keys per organisation', () => {
     await t.newKey(org.id);
     await t.newKey(org.id);
     await expect(t.newKey(org.id)).rejects.toMatchObject({
-      type: 'active-key-limit',
+      code: 'active-key-limit',
       detail: expect.stringContaining('limit 2'),
     });
   });

@@ -131,10 +131,10 @@ describe('rotation', () => {
 
   it('refuses grace periods outside 0..86400 and rotating a revoked key', async () => {
     const key = await t.newKey(orgId);
-    await expect(rotateKey(t.ctx(), orgId, key.id, 86401)).rejects.toMatchObject({ type: 'validation' });
-    await expect(rotateKey(t.ctx(), orgId, key.id, -1)).rejects.toMatchObject({ type: 'validation' });
+    await expect(rotateKey(t.ctx(), orgId, key.id, 86401)).rejects.toMatchObject({ code: 'validation' });
+    await expect(rotateKey(t.ctx(), orgId, key.id, -1)).rejects.toMatchObject({ code: 'validation' });
     await revokeKey(t.ctx(), orgId, key.id);
-    await expect(rotateKey(t.ctx(), orgId, key.id)).rejects.toMatchObject({ type: 'conflict' });
+    await expect(rotateKey(t.ctx(), orgId, key.id)).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('revoking during a grace period stops both secrets', async () => {

@@ -5,24 +5,29 @@ import { parseArgs } from 'node:util';
 export const ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 export type Alg = (typeof ALGS)[number];
 
-export const SECTIONS = ['token', 'usage', 'gateway'] as const;
+export const SECTIONS = ['token', 'usage', 'gateway', 'timing'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-export const USAGE = `usage: npm run bench -- [--only token,usage,gateway] [--connections N] [--duration S]
-                        [--rounds N] [--warmup S] [--alg RS256|ES256|EdDSA]… [--skip-es256]
+export const USAGE = `usage: npm run bench -- [--only token,usage,gateway,timing] [--connections N] [--duration S]
+                        [--rounds N] [--warmup S] [--samples N] [--alg RS256|ES256|EdDSA]… [--skip-es256]
                         [--cpu-prof DIR]
   sections (default all; --only may repeat or list several, comma-separated):
     token    keymint POST /token vs node-oidc-provider, once per --alg
     usage    keymint RS256 POST /token, USAGE_ACCOUNTING=on vs off (target ratio >= 0.95)
     gateway  keymint POST /graphql vs the same schema without authentication (target >= 0.85)
+    timing   refused /token round trips, known vs unknown client_id: --rounds runs of --samples
+             interleaved sequential pairs, Mann-Whitney U per run, runs combined by Stouffer's z
+             (target: no difference at p<0.01 combined)
   --cpu-prof DIR  keymint and baseline servers write V8 CPU profiles (node --cpu-prof) to DIR
-  defaults: 50 connections, 10 s per run, 3 rounds, 3 s warm-up, --alg RS256 --alg ES256`;
+  defaults: 50 connections, 10 s per run, 3 rounds, 3 s warm-up, 500 samples, --alg RS256 --alg ES256`;
 
 export interface BenchOptions {
   connections: number;
   duration: number;
   rounds: number;
   warmup: number;
+  /** timing: request pairs per run. */
+  samples: number;
   algs: Alg[];
   sections: Section[];
   cpuProf: string | undefined;
@@ -36,6 +41,7 @@ export function parseOptions(): BenchOptions {
       duration: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '3' },
+      samples: { type: 'string', default: '500' },
       alg: { type: 'string', multiple: true },
       'skip-es256': { type: 'boolean', default: false },
       only: { type: 'string', multiple: true },
@@ -83,6 +89,7 @@ export function parseOptions(): BenchOptions {
     duration: whole('duration', values.duration, 1, 300),
     rounds: whole('rounds', values.rounds, 1, 20),
     warmup: whole('warmup', values.warmup, 0, 60),
+    samples: whole('samples', values.samples, 20, 20_000),
     algs: [...new Set(algs)],
     sections: sections as Section[],
     cpuProf: values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined,

@@ -35,7 +35,7 @@ export async function serveKeymint(
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = childEnv({ ...db.env, PORT: String(port), ISSUER_URL: base, ...extra });
-  const child = startChild(what, profiled(['--import', 'tsx', 'src/cli/main.ts', 'serve']), env);
+  const child = startChild(what, profiled(['dist/node/keymint.js', 'serve']), env);
   await waitFor(what, child, async () => (await fetch(`${base}/healthz`)).status === 200);
   return { base, pid: child.proc.pid, stop: child.stop, tail: child.tail };
 }

@@ -2,6 +2,7 @@
 import { GATEWAY_TARGET } from './gateway-section';
 import { ms } from './result-table';
 import type { PairResult } from './run-stats';
+import { signed, significant, TIMING_ALPHA, type TimingResult } from './timing-section';
 import type { PhaseResult } from './token-section';
 import { USAGE_TARGET } from './usage-section';
 
@@ -9,6 +10,7 @@ export function printSummary(
   results: PhaseResult[],
   usage: PairResult | undefined,
   gateway: PairResult | undefined,
+  timing?: TimingResult,
 ): void {
   console.log('\n== summary ==');
   for (const r of results) {
@@ -34,4 +36,13 @@ export function printSummary(
         `unauthenticated ${Math.round(gateway.bRps)} req/s p50 ${ms(gateway.bP50)} p99 ${ms(gateway.bP99)} ms)` +
         verdict(gateway, GATEWAY_TARGET),
     );
+  if (timing) {
+    const { runs, combined } = timing;
+    const met = !significant(combined);
+    console.log(
+      `timing known/unknown client_id: runs combined p ${combined.p.toPrecision(2)}; ${runs.filter(significant).length} of ${runs.length} runs ` +
+        `differ at p<${TIMING_ALPHA} (median differences ${runs.map((r) => signed(r.known - r.unknown)).join(', ')} µs)` +
+        (timing.valid ? (met ? ' — target met' : ' — target missed') : ' — INVALID'),
+    );
+  }
 }

@@ -14,13 +14,21 @@
 //            served without authentication on the same database
 //            (test/bench/unauthenticated-graphql.ts). Every answer must be the same body.
 //            Target: ratio >= 0.85.
+//   timing   whether a refused /token answer reveals that a client_id exists: known id vs
+//            unknown id, both with a well-formed wrong secret, as --rounds runs of --samples
+//            interleaved sequential pairs, each round trip timed; per run the medians, their
+//            difference and a Mann-Whitney U test, then the runs combined (Stouffer's z;
+//            test/bench/timing-section.ts). The server trusts the loopback proxy
+//            (TRUST_PROXY=127.0.0.1/32) and each request carries its own X-Forwarded-For, so
+//            the per-address throttle does not interfere. Target: no difference at p < 0.01
+//            combined.
 //
 // Everything listens on 127.0.0.1; children and databases are removed at the end,
 // on errors, on Ctrl-C and when the run overstays its time budget. A run with non-2xx
 // answers, errors or (gateway) other bodies is INVALID and exits 1.
 //
-//   npm run bench -- [--only token,usage,gateway] [--connections 50] [--duration 10]
-//                    [--rounds 3] [--warmup 3] [--alg RS256 --alg ES256 | --skip-es256]
+//   npm run bench -- [--only token,usage,gateway,timing] [--connections 50] [--duration 10]
+//                    [--rounds 3] [--warmup 3] [--samples 500] [--alg RS256 --alg ES256 | --skip-es256]
 //                    [--cpu-prof DIR]
 //
 // The admin database URL comes from BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
@@ -34,6 +42,7 @@ import { gatewayPhase } from './gateway-section';
 import { startPeer } from './servers';
 import { signingFloor } from './signing-floor';
 import { printSummary } from './summary';
+import { timingPhase } from './timing-section';
 import { type PhaseResult, tokenPhase } from './token-section';
 import { usagePhase } from './usage-section';
 
@@ -53,7 +62,9 @@ async function main(): Promise<number> {
 
   // A hard stop: setup, warm-ups and rounds, plus a generous margin, per measured pair.
   const pairs = (has('token') ? o.algs.length : 0) + (has('usage') ? 1 : 0) + (has('gateway') ? 1 : 0);
-  const budget = pairs * (2 * o.warmup + 2 * o.rounds * (o.duration + 2) + 120) + 60;
+  // timing: set-up plus its requests at a generous 5 ms each.
+  const timingBudget = has('timing') ? 120 + Math.ceil((2 * (200 + o.rounds * o.samples) * 5) / 1000) : 0;
+  const budget = pairs * (2 * o.warmup + 2 * o.rounds * (o.duration + 2) + 120) + timingBudget + 60;
   const deadline = setTimeout(() => abort(`over the time budget of ${budget} s`, 124), budget * 1000);
   deadline.unref();
 
@@ -74,9 +85,15 @@ async function main(): Promise<number> {
   }
   const usage = has('usage') ? await usagePhase(o, sql, adminUrl) : undefined;
   const gateway = has('gateway') ? await gatewayPhase(o, sql, adminUrl) : undefined;
+  const timing = has('timing') ? await timingPhase(o, sql, adminUrl) : undefined;
 
-  printSummary(results, usage, gateway);
-  return results.every((r) => r.valid) && usage?.valid !== false && gateway?.valid !== false ? 0 : 1;
+  printSummary(results, usage, gateway, timing);
+  return results.every((r) => r.valid) &&
+    usage?.valid !== false &&
+    gateway?.valid !== false &&
+    timing?.valid !== false
+    ? 0
+    : 1;
 }
 
 process.on('SIGINT', () => abort('interrupted', 130));

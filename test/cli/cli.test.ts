@@ -1,35 +1,39 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKekBase64 } from '../../src/signing/kek';
+import { freePort } from '../helpers/free-port';
 import { startTestServer } from '../helpers/listening-server';
-import { runCli } from '../helpers/run-cli';
+import { runCli, runMain } from '../helpers/run-cli';
 import { openTestDatabase, type TestDatabase } from '../helpers/test-db';
 
-// Each test runs real processes one after another; starting Node, tsx and PGlite is
-// most of the time, and on a loaded host a sequence of them can pass the default 30 s.
-vi.setConfig({ testTimeout: 120_000 });
-
-// The CLI runs as a real process in a scratch directory: on PostgreSQL when
-// TEST_DATABASE_URL is set (a schema of its own), else on ./data there (PGlite).
+// The CLI runs in this process through main(argv, io), in a scratch directory, with its
+// streams captured: the binary's code without a process start per command. On PostgreSQL
+// (TEST_DATABASE_URL) every command opens the test's schema by DATABASE_URL, as the binary
+// does; on PGlite every command is handed the test's open database. One test runs the
+// compiled binary itself (test/cli/serve.test.ts has the rest: the data-dir lock, signals).
 let cwd: string;
-let pg: TestDatabase | undefined;
+let testDb: TestDatabase;
 let env: Record<string, string>;
 
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'keymint-cli-'));
-  env = {};
-  if (process.env.TEST_DATABASE_URL) {
-    pg = await openTestDatabase();
-    env.DATABASE_URL = pg.url as string;
-  }
+  testDb = await openTestDatabase();
+  env = testDb.url ? { DATABASE_URL: testDb.url } : {};
 });
 afterAll(async () => {
-  await pg?.drop();
+  await testDb?.drop();
   rmSync(cwd, { recursive: true, force: true });
 });
 
-const cli = (args: string[], stdin?: string) => runCli(args, { cwd, env, ...(stdin ? { stdin } : {}) });
+const cli = (args: string[], o: { stdin?: string; env?: Record<string, string> } = {}) =>
+  runMain(args, {
+    ...o,
+    cwd,
+    env: { ...env, ...o.env },
+    ...(testDb.url ? {} : { database: testDb.database }),
+  });
 const oneLine = (s: string) => {
   expect(s.trim().split('\n')).toHaveLength(1);
   return s.trim();
@@ -169,7 +173,7 @@ describe('org and key commands', () => {
   });
 
   it('refuses a bad setting naming the variable', async () => {
-    const r = await runCli(['key', 'list', '--org', 'acme'], { cwd, env: { ...env, SIGNING_ALG: 'HS256' } });
+    const r = await cli(['key', 'list', '--org', 'acme'], { env: { SIGNING_ALG: 'HS256' } });
     expect(r.code).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/SIGNING_ALG/);
   });
@@ -210,7 +214,7 @@ describe('user create', () => {
         '--password-stdin',
         '--json',
       ],
-      'a long enough password\n',
+      { stdin: 'a long enough password\n' },
     );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -221,13 +225,13 @@ describe('user create', () => {
     });
     const weak = await cli(
       ['user', 'create', '--org', 'acme', '--email', 'x@acme.test', '--role', 'admin', '--password-stdin'],
-      'short\n',
+      { stdin: 'short\n' },
     );
     expect(weak.code).toBe(1);
     expect(oneLine(weak.stderr)).toMatch(/password: must be at least 10 characters/);
     const role = await cli(
       ['user', 'create', '--org', 'acme', '--email', 'y@acme.test', '--role', 'owner', '--password-stdin'],
-      'a long enough password\n',
+      { stdin: 'a long enough password\n' },
     );
     expect(oneLine(role.stderr)).toMatch(/role: must be admin or viewer/);
     const noStdin = await cli([
@@ -254,7 +258,7 @@ describe('signing-keys', () => {
     const next = before.find((k) => k.state === 'next');
     const current = before.find((k) => k.state === 'current');
     expect(next && current).toBeTruthy();
-    const r = await cli(['signing-keys', 'rotate', '--json']);
+    const r = await cli(['signing-keys', 'rotate', '--now', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.rotated).toEqual({ from: current?.kid, to: next?.kid });
@@ -265,6 +269,7 @@ describe('signing-keys', () => {
 });
 
 describe('token', () => {
+  // Through the compiled binary, as a CI step runs it: a real process, a real pipe on stdin.
   it('prints only the access token, reading the secret from stdin', async () => {
     const server = await startTestServer();
     try {
@@ -287,13 +292,12 @@ describe('token', () => {
       expect(r.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
       const claims = JSON.parse(Buffer.from(r.stdout.split('.')[1] as string, 'base64url').toString());
       expect(claims).toMatchObject({ client_id: key.clientId, scope: 'read:keys' });
+      // A client of /token: it opened no embedded database in its directory.
+      expect(existsSync(join(cwd, 'data'))).toBe(false);
 
-      const bad = await runCli(
+      const bad = await cli(
         ['token', '--issuer', server.url, '--client-id', key.clientId, '--client-secret-stdin'],
-        {
-          cwd,
-          stdin: 'kms_wrong',
-        },
+        { stdin: 'kms_wrong' },
       );
       expect(bad.code).toBe(1);
       expect(oneLine(bad.stderr)).toMatch(/401 invalid_client/);
@@ -304,8 +308,42 @@ describe('token', () => {
   });
 
   it('needs the secret on stdin, never as an argument', async () => {
-    const r = await runCli(['token', '--issuer', 'http://127.0.0.1:9', '--client-id', 'km_x'], { cwd });
+    const r = await cli(['token', '--issuer', 'http://127.0.0.1:9', '--client-id', 'km_x']);
     expect(r.code).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/--client-secret-stdin/);
+  });
+});
+
+describe('serve', () => {
+  it('serves until its caller stops it, telling a newcomer where to set up on stdout', async () => {
+    // A database and directory of its own: no user yet, and signing keys under its own KEK.
+    const own = await openTestDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'keymint-cli-serve-'));
+    try {
+      const port = await freePort();
+      let health: number | undefined;
+      const r = await runMain(['serve'], {
+        cwd: dir,
+        env: {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          KEYMINT_KEK: generateKekBase64(),
+          ...(own.url ? { DATABASE_URL: own.url } : {}),
+        },
+        ...(own.url ? {} : { database: own.database }),
+        whileRunning: async () => {
+          health = (await fetch(`http://127.0.0.1:${port}/healthz`)).status;
+        },
+      });
+      expect(r.code).toBe(0);
+      expect(health).toBe(200);
+      // The one-time set-up link goes to stdout; the log to stderr.
+      expect(r.stdout).toMatch(/No user yet.*\n +http:\/\/localhost:\d+\/console\/setup\/\S+\n/);
+      expect(r.stderr).toContain('"msg":"keymint listening"');
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      await own.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../helpers/free-port';
 import { runCli, spawnCli } from '../helpers/run-cli';
 
-// Each test runs real processes one after another; starting Node, tsx and PGlite is
+// Each test runs real processes one after another; starting Node and PGlite is
 // most of the time, and on a loaded host a sequence of them can pass the default 30 s.
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -52,6 +52,23 @@ const jwksKids = async () =>
     .map((k) => k.kid)
     .sort();
 
+/** Signs in on the console's page as a browser would; returns where it is sent next. */
+async function signInThroughConsole(email: string, password: string): Promise<string | null> {
+  const page = await fetch(`http://127.0.0.1:${port}/console/sign-in`);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toContain('Sign in');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const res = await fetch(`http://127.0.0.1:${port}/console/sign-in`, {
+    method: 'POST',
+    headers: { cookie: (page.headers.get('set-cookie') ?? '').split(';')[0] as string },
+    body: new URLSearchParams({ _csrf: csrf, email, password }),
+    redirect: 'manual',
+  });
+  expect(res.status).toBe(303);
+  return res.headers.get('location');
+}
+
 describe('keymint serve on the embedded database', () => {
   let firstKids: string[];
 
@@ -83,9 +100,16 @@ describe('keymint serve on the embedded database', () => {
   it('lets the CLI in once the server stopped, and reuses keys on the next start', async () => {
     const org = await runCli(['org', 'create', 'acme'], { cwd, env });
     expect(org.code).toBe(0);
+    const user = await runCli(
+      ['user', 'create', '--org', 'acme', '--email', 'ops@acme.test', '--role', 'admin', '--password-stdin'],
+      { cwd, env, stdin: 'a long enough password\n' },
+    );
+    expect(user.code).toBe(0);
     const server = await startServer();
     try {
       expect(await jwksKids()).toEqual(firstKids);
+      // The built server renders the console's pages and checks passwords on its bcrypt thread.
+      expect(await signInThroughConsole('ops@acme.test', 'a long enough password')).toBe('/console');
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;

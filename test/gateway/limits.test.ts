@@ -5,7 +5,7 @@ import { bearer } from '../helpers/api-client';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { type Fetcher, gql, q } from './gateway-helpers';
 
-// CONTRACT §5: abusive documents are refused with 400 before scopes are checked and
+// The gateway's abuse limits: abusive documents are refused with 400 before scopes are checked and
 // before anything executes (depth over 10 with root fields at depth 1, more than 100
 // fields and aliases, documents over 64 KiB); and malformed requests never execute.
 let t: TestApp;
@@ -147,9 +147,14 @@ describe('size', () => {
     expect(await names()).not.toContain('too big body');
   });
 
-  it('refuses a document over 64 KiB with 400 where no body limit answers first (the standalone route)', async () => {
+  it('the route alone (as `keymint gateway` serves it) refuses a body over 64 KiB with 413 too', async () => {
     const query = padded('mutation { createSubject(name: "too big doc") { id } }', 64 * 1024 + 10);
-    await expect400(await gql(routeOnly, rw, q(query)), /64 KiB/);
+    const res = await gql(routeOnly, rw, q(query));
+    expect(res.status).toBe(413);
+    expect((await res.json()).errors[0]).toMatchObject({
+      message: expect.stringMatching(/64 KiB/),
+      extensions: { code: 'PAYLOAD_TOO_LARGE' },
+    });
     // The route is the real one: a small mutation through it runs.
     const ok = await gql(routeOnly, rw, q('mutation { createSubject(name: "via route") { id } }'));
     expect(ok.status).toBe(200);

@@ -3,7 +3,7 @@ import { bearer } from '../helpers/api-client';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { gql, q } from './gateway-helpers';
 
-// The built-in schema of CONTRACT §5, as a client with a real token uses it.
+// The gateway's built-in schema, as a client with a real token uses it.
 let t: TestApp;
 let orgA: string;
 let orgB: string;

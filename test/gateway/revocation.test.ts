@@ -1,46 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeKey } from '../../src/api-keys/revoke-key';
-import { createApp } from '../../src/app';
-import { startBackground } from '../../src/background';
-import { buildDeps } from '../../src/build-deps';
-import type { Database } from '../../src/db/database';
-import { openPostgres } from '../../src/db/postgres';
-import type { Deps } from '../../src/deps';
-import { nodeClientIp } from '../../src/entry/node';
-import { silentLog } from '../../src/lib/log';
 import { api, bearer } from '../helpers/api-client';
 import { postForm, requestToken } from '../helpers/oauth-client';
+import { type SecondInstance, startSecondInstance } from '../helpers/second-instance';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { challenge, type Fetcher, gql, q, sleep } from './gateway-helpers';
 
-// CONTRACT §2 (Revoke) and §5: the gateway refuses a revoked or disabled key's tokens,
+// Revocation at the gateway: it refuses a revoked or disabled key's tokens,
 // and tokens revoked through /revoke, at once on the instance that revoked and within
 // one second on another instance sharing the database (B, with its change watcher).
 let a: TestApp;
-let b: { deps: Deps; app: ReturnType<typeof createApp>; stop: () => Promise<void>; database: Database };
+let b: SecondInstance;
 let orgId: string;
 let admin: string;
 
 beforeAll(async () => {
   a = await createTestApp();
-  const database = a.testDb.url ? openPostgres(a.testDb.url) : a.testDb.database;
-  const deps = await buildDeps({
-    database,
-    config: a.config,
-    clock: a.clock,
-    kekBase64: a.kek,
-    log: silentLog,
-    clientIp: nodeClientIp(a.config),
-  });
-  const stop = await startBackground(deps, { changePollMs: 200, rotationCheckMs: 3_600_000 });
-  b = { deps, app: createApp(deps), stop, database };
+  b = await startSecondInstance(a);
   orgId = (await a.newOrg()).id;
   // An API caller allowed to manage the subject keys below (no escalation: it covers them).
   admin = await bearer(a, orgId, ['write:keys', 'read:subjects', 'write:subjects']);
 });
 afterAll(async () => {
   await b?.stop();
-  if (a?.testDb.url) await b?.database.close();
   await a?.close();
 });
 

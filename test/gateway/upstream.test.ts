@@ -7,7 +7,7 @@ import { requestToken } from '../helpers/oauth-client';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { challenge, gql, q, signWithCurrentKey, startRecordingUpstream } from './gateway-helpers';
 
-// CONTRACT §5 with GRAPHQL_UPSTREAM: verified requests are forwarded with Authorization
+// The gateway with GRAPHQL_UPSTREAM: verified requests are forwarded with Authorization
 // removed and the verified identity in X-Keymint-*; the resource of a root field is its
 // name; nothing unverified, under-scoped or abusive ever reaches the upstream.
 let t: TestApp;

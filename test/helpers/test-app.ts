@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
-import { type CreateKeyInput, createKey, type KeyServiceContext } from '../../src/api-keys/create-key';
+import { type CreateKeyInput, createKey } from '../../src/api-keys/create-key';
+import type { KeyServiceContext } from '../../src/api-keys/key-service-context';
 import { createApp } from '../../src/app';
 import { operatorActor } from '../../src/audit/actor';
 import { buildDeps } from '../../src/build-deps';

@@ -1,44 +1,26 @@
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeKey } from '../../src/api-keys/revoke-key';
-import { createApp } from '../../src/app';
-import { startBackground } from '../../src/background';
-import { buildDeps } from '../../src/build-deps';
-import type { Database } from '../../src/db/database';
-import { openPostgres } from '../../src/db/postgres';
-import type { Deps } from '../../src/deps';
-import { nodeClientIp } from '../../src/entry/node';
-import { silentLog } from '../../src/lib/log';
 import { importKek } from '../../src/signing/kek';
 import { advanceSigningKeys } from '../../src/signing/lifecycle';
 import { signingPolicy } from '../../src/signing/signing-policy';
 import { postForm, requestToken } from '../helpers/oauth-client';
+import { type SecondInstance, startSecondInstance } from '../helpers/second-instance';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 // Instance A is the test app; instance B is a second keymint on the same database —
 // its own connection pool on PostgreSQL, its own keyset, watcher and caches either way.
 let a: TestApp;
-let b: { deps: Deps; app: ReturnType<typeof createApp>; stop: () => Promise<void>; database: Database };
+let b: SecondInstance;
 let orgId: string;
 
 beforeAll(async () => {
   a = await createTestApp();
-  const database = a.testDb.url ? openPostgres(a.testDb.url) : a.testDb.database;
-  const deps = await buildDeps({
-    database,
-    config: a.config,
-    clock: a.clock,
-    kekBase64: a.kek,
-    log: silentLog,
-    clientIp: nodeClientIp(a.config),
-  });
-  const stop = await startBackground(deps, { changePollMs: 200, rotationCheckMs: 3_600_000 });
-  b = { deps, app: createApp(deps), stop, database };
+  b = await startSecondInstance(a);
   orgId = (await a.newOrg()).id;
 });
 afterAll(async () => {
   await b?.stop();
-  if (a?.testDb.url) await b?.database.close();
   await a?.close();
 });
 

@@ -8,8 +8,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** CONTRACT §6, without the planned federations; paths relative to /api/v1. */
-const CONTRACT_ROUTES: [string, string, string][] = [
+/** The routes the management API promises (federations aside); paths relative to /api/v1. */
+const PROMISED_ROUTES: [string, string, string][] = [
   ['get', '/orgs/{org}/keys', '200'],
   ['post', '/orgs/{org}/keys', '201'],
   ['get', '/orgs/{org}/keys/{id}', '200'],
@@ -51,7 +51,7 @@ describe('GET /api/v1/openapi.json', () => {
     expect(doc.servers?.[0]?.url).toBe('http://issuer.test/api/v1');
   });
 
-  it.each(CONTRACT_ROUTES)('describes %s %s with its %s answer and problem answers', (method, path, ok) => {
+  it.each(PROMISED_ROUTES)('describes %s %s with its %s answer and problem answers', (method, path, ok) => {
     const op = doc.paths[path]?.[method];
     expect(op, `${method.toUpperCase()} ${path}`).toBeDefined();
     expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining([ok, '401', '403', '404']));
@@ -64,13 +64,24 @@ describe('GET /api/v1/openapi.json', () => {
   });
 });
 
+const BROWSER = { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } };
+
 describe('GET /api/v1 (reference page)', () => {
-  it('is an HTML page listing every route, with no external script or style', async () => {
+  it('answers JSON pointing at the OpenAPI document to anything but a browser', async () => {
     const res = await api(t, 'GET', '');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      openapi: 'http://issuer.test/api/v1/openapi.json',
+      reference: 'http://issuer.test/api/v1',
+    });
+  });
+
+  it('is an HTML page listing every route, with no external script or style', async () => {
+    const res = await api(t, 'GET', '', BROWSER);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
-    for (const [, path] of CONTRACT_ROUTES) expect(html).toContain(`/api/v1${path}`);
+    for (const [, path] of PROMISED_ROUTES) expect(html).toContain(`/api/v1${path}`);
     const external = /^(?:[a-z][a-z0-9+.-]*:)?\/\//i;
     for (const [, attrs] of html.matchAll(/<script\b([^>]*)>/gi)) {
       const src = /\bsrc\s*=\s*["']?([^"'\s>]+)/i.exec(attrs ?? '')?.[1];
@@ -85,7 +96,7 @@ describe('GET /api/v1 (reference page)', () => {
   });
 
   it('shows what each route takes: parameters and body fields with their types and limits', async () => {
-    const html = await (await api(t, 'GET', '')).text();
+    const html = await (await api(t, 'GET', '', BROWSER)).text();
     const create = html
       .split('<section>')
       .find((s) => s.includes('POST</span> <code>/api/v1/orgs/{org}/keys</code>'));

@@ -1,7 +1,8 @@
 import bcrypt from 'bcryptjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { threadPoolHasher } from '../../src/auth/bcrypt-thread-pool';
-import { HasherBusyError, inlineHasher } from '../../src/auth/password-hasher';
+import { inlineHasher } from '../../src/auth/password-hasher';
+import { DomainError } from '../../src/lib/domain-error';
 
 const pool = threadPoolHasher(4, 2);
 afterAll(() => pool.close?.());
@@ -33,7 +34,9 @@ describe('bcrypt off the event loop', () => {
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => tiny.hash('some password')));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     for (const r of results.filter((r) => r.status === 'rejected')) {
-      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(HasherBusyError);
+      const reason = (r as PromiseRejectedResult).reason;
+      expect(reason).toBeInstanceOf(DomainError);
+      expect(reason).toMatchObject({ code: 'unavailable', retryAfter: 1 });
     }
   });
 });

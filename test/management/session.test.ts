@@ -103,6 +103,21 @@ describe('console sessions', () => {
     ).toBe(200);
   });
 
+  it('counts concurrent wrong passwords atomically: at most 11 are checked for one email', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        api(t, 'POST', '/session', {
+          body: { email: 'race@example.com', password: `concurrent guess ${i}` },
+          ip: `192.0.2.${100 + i}`,
+        }).then((r) => r.status),
+      ),
+    );
+    expect(answers.filter((s) => s === 401).length).toBeLessThanOrEqual(11);
+    // The rest wait: throttled (429), or refused by the bounded password-check queue (503).
+    expect(answers.filter((s) => s !== 401).every((s) => s === 429 || s === 503)).toBe(true);
+    expect(answers.filter((s) => s === 429).length).toBeGreaterThan(0);
+  });
+
   it('throttles failed sign-ins per address', async () => {
     for (let i = 0; i < 21; i++) {
       await api(t, 'POST', '/session', {

@@ -43,7 +43,7 @@ describe('EXTRA_SCOPES', () => {
 
   it('still refuses scopes outside the catalog', async () => {
     await expect(createKey(t.ctx(), orgId, { name: 'x', scopes: ['read:invoices'] })).rejects.toMatchObject({
-      type: 'validation',
+      code: 'validation',
     });
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSecret } from '../../src/api-keys/secrets';
 import { requestToken } from '../helpers/oauth-client';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -50,5 +51,26 @@ describe('failed client authentication is throttled per source address', () => {
     expect((await requestToken(t.app, key, {}, { ip })).status).toBe(429);
     t.clock.advance(2); // the first twenty have left the window
     expect((await requestToken(t.app, key, {}, { ip })).status).toBe(200);
+  });
+});
+
+describe('concurrent failures cannot outrun the throttle', () => {
+  it('answers at most 21 of 60 simultaneous wrong secrets from one address with 401, the rest 429', async () => {
+    const ip = '203.0.113.92';
+    // A busy client's requests in flight together are not held against it…
+    const busy = await Promise.all(Array.from({ length: 60 }, () => requestToken(t.app, key, {}, { ip })));
+    expect(busy.map((r) => r.status)).toEqual(Array(60).fill(200));
+    // …but guesses are. Well-formed secrets, so each attempt waits on the key lookup like a real guess.
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        requestToken(t.app, { clientId: key.clientId, secret: generateSecret() }, {}, { ip }),
+      ),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(21);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(39);
+    // Another address is not slowed.
+    expect((await requestToken(t.app, key, {}, { ip: '203.0.113.93' })).status).toBe(200);
   });
 });

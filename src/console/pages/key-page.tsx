@@ -1,6 +1,8 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
+import { MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../../api-keys/key-fields';
 import type { KeyView } from '../../api-keys/key-view';
+import { WIDE_PREFIX_BELOW } from '../../lib/ip';
 import type { UsageReport } from '../../usage/query-usage';
 import { UsageChart } from '../chart';
 import { when } from '../format';
@@ -106,19 +108,28 @@ export function KeyPage(props: {
                   ))}
               </fieldset>
               <label for="edit-cidrs">Allowed IP ranges (one per line; empty allows any address)</label>
-              <textarea id="edit-cidrs" name="allowedCidrs" rows={3} data-cidr-warning="edit-cidrs-warning">
+              <textarea
+                id="edit-cidrs"
+                name="allowedCidrs"
+                rows={3}
+                data-cidr-warning="edit-cidrs-warning"
+                data-wide-ipv4={WIDE_PREFIX_BELOW.ipv4}
+                data-wide-ipv6={WIDE_PREFIX_BELOW.ipv6}
+              >
                 {k.allowedCidrs.join('\n')}
               </textarea>
               <p id="edit-cidrs-warning" class="alert warn" hidden>
                 Warning: a range this wide (such as 0.0.0.0/0 or ::/0) allows almost any address.
               </p>
-              <label for="edit-ttl">Token lifetime in seconds (60–3600; empty for the default)</label>
+              <label for="edit-ttl">
+                Token lifetime in seconds ({MIN_TOKEN_TTL}–{MAX_TOKEN_TTL}; empty for the default)
+              </label>
               <input
                 id="edit-ttl"
                 name="tokenTtlSeconds"
                 type="number"
-                min={60}
-                max={3600}
+                min={MIN_TOKEN_TTL}
+                max={MAX_TOKEN_TTL}
                 value={k.tokenTtlSeconds ?? ''}
               />
               <p>

@@ -1,6 +1,8 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
+import { MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../../api-keys/key-fields';
 import type { KeyView } from '../../api-keys/key-view';
+import { WIDE_PREFIX_BELOW } from '../../lib/ip';
 import { when } from '../format';
 import { Alert, type Chrome, Csrf, Layout } from '../layout';
 
@@ -68,19 +70,28 @@ function CreateDialog(props: { chrome: Chrome; base: string; catalog: readonly s
           <input id="key-expiry-date" name="expiresOn" type="date" value={String(v.expiresOn ?? '')} />
         </div>
         <label for="key-cidrs">Allowed IP ranges (one per line; empty allows any address)</label>
-        <textarea id="key-cidrs" name="allowedCidrs" rows={3} data-cidr-warning="key-cidrs-warning">
+        <textarea
+          id="key-cidrs"
+          name="allowedCidrs"
+          rows={3}
+          data-cidr-warning="key-cidrs-warning"
+          data-wide-ipv4={WIDE_PREFIX_BELOW.ipv4}
+          data-wide-ipv6={WIDE_PREFIX_BELOW.ipv6}
+        >
           {String(v.allowedCidrs ?? '')}
         </textarea>
         <p id="key-cidrs-warning" class="alert warn" hidden>
           Warning: a range this wide (such as 0.0.0.0/0 or ::/0) allows almost any address.
         </p>
-        <label for="key-ttl">Token lifetime in seconds (60–3600; empty for the default)</label>
+        <label for="key-ttl">
+          Token lifetime in seconds ({MIN_TOKEN_TTL}–{MAX_TOKEN_TTL}; empty for the default)
+        </label>
         <input
           id="key-ttl"
           name="tokenTtlSeconds"
           type="number"
-          min={60}
-          max={3600}
+          min={MIN_TOKEN_TTL}
+          max={MAX_TOKEN_TTL}
           value={String(v.tokenTtlSeconds ?? '')}
         />
         <p>

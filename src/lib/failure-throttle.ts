@@ -2,6 +2,10 @@
  * Counts failed client authentications per source address over a sliding minute.
  * Past `limit` failures the address gets 429 until its oldest failures age out;
  * other addresses are untouched. Memory is bounded by `maxAddresses`.
+ *
+ * A caller that awaits between asking and recording must ask again once the verdict is
+ * in, in the same synchronous step as `fail()`: otherwise attempts in flight together
+ * all pass the first check and each failure lands after the limit was reached.
  */
 export class FailureThrottle {
   private readonly failures = new Map<string, number[]>();

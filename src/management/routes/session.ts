@@ -1,11 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { ApiApp } from '../management/api-app';
-import { ApiError } from '../management/api-error';
-import { authenticateCaller, requestMeta } from '../management/caller';
-import { errorResponses, json, jsonBody } from '../management/schemas';
-import { endSession, SESSION_COOKIE, SESSION_TTL_SECONDS } from './sessions';
-import { orgsOfUser, signIn } from './sign-in';
+import { getCookie } from 'hono/cookie';
+import { requestMeta } from '../../audit/request-meta';
+import { clearSessionCookie, setSessionCookie } from '../../auth/session-cookie';
+import { endSession, SESSION_COOKIE } from '../../auth/sessions';
+import { orgsOfUser, signIn } from '../../auth/sign-in';
+import { DomainError } from '../../lib/domain-error';
+import type { ApiApp } from '../api-app';
+import { authenticateCaller } from '../caller';
+import { errorResponses, json, jsonBody } from '../schemas';
 
 const SignInBody = z
   .strictObject({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) })
@@ -60,13 +62,7 @@ export const mountSessionRoutes = (app: ApiApp) =>
       const deps = c.var.deps;
       const { email, password } = c.req.valid('json');
       const { user, session, orgs: memberOf } = await signIn(deps, email, password, requestMeta(c));
-      setCookie(c, SESSION_COOKIE, session.token, {
-        httpOnly: true,
-        sameSite: 'Strict',
-        secure: deps.config.issuerUrl.startsWith('https://'),
-        path: '/',
-        maxAge: SESSION_TTL_SECONDS,
-      });
+      setSessionCookie(c, session.token, deps.config.issuerUrl);
       return c.json(
         {
           user: { id: user.id, email: user.email },
@@ -80,7 +76,7 @@ export const mountSessionRoutes = (app: ApiApp) =>
     })
     .openapi(current, async (c) => {
       const caller = c.var.caller;
-      if (caller.kind !== 'user') throw new ApiError('unauthorized', 'this route is for console sessions');
+      if (caller.kind !== 'user') throw new DomainError('unauthorized', 'this route is for console sessions');
       return c.json(
         {
           user: { id: caller.user.id, email: caller.user.email },
@@ -95,8 +91,8 @@ export const mountSessionRoutes = (app: ApiApp) =>
     .openapi(signOut, async (c) => {
       const token = getCookie(c, SESSION_COOKIE);
       if (c.var.caller.kind !== 'user' || !token)
-        throw new ApiError('unauthorized', 'this route is for console sessions');
+        throw new DomainError('unauthorized', 'this route is for console sessions');
       await endSession(c.var.deps.db, token);
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      clearSessionCookie(c);
       return c.body(null, 204);
     });

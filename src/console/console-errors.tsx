@@ -1,0 +1,38 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+import type { Context } from 'hono';
+import { asDomainError } from '../db/database-error';
+import { internalErrorMessage, reportUnexpected } from '../lib/unexpected-failure';
+import type { ConsoleContext, ConsoleEnv } from './console-env';
+import { consoleRefusal } from './form-fields';
+import type { ChromeFor } from './page-chrome';
+import { MessagePage } from './pages/simple-pages';
+
+/**
+ * The console's one error mapping (its router's onError): a refusal no page handled
+ * itself becomes a page with the refusal's status; anything else a logged failure
+ * whose page names the request id and nothing internal.
+ */
+export function consoleErrorPage(chrome: ChromeFor) {
+  return async (err: Error, c: Context<ConsoleEnv>): Promise<Response> => {
+    const ctx = c as ConsoleContext;
+    if (asDomainError(err)) {
+      const refusal = consoleRefusal(err);
+      const title = refusal.status === 503 ? 'Temporarily unavailable' : 'Request refused';
+      return c.html(
+        <MessagePage chrome={await chrome(ctx)} title={title} message={refusal.detail} />,
+        refusal.status,
+        refusal.headers,
+      );
+    }
+    const id = reportUnexpected(c.var.deps.log, err, { method: c.req.method, path: c.req.path });
+    return c.html(
+      <MessagePage
+        chrome={await chrome(ctx)}
+        title="Something went wrong"
+        message={`Something went wrong on our side: ${internalErrorMessage(id)}.`}
+      />,
+      500,
+    );
+  };
+}

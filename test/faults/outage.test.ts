@@ -1,0 +1,228 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKekBase64 } from '../../src/signing/kek';
+import { freePort } from '../helpers/free-port';
+import { basicAuth } from '../helpers/oauth-client';
+import { runCli, spawnCli } from '../helpers/run-cli';
+import { createFaultDatabase, type FaultDatabase } from './fault-db';
+
+// A running `keymint serve` whose PostgreSQL database starts refusing connections and
+// later comes back: every answer during the outage is the contract's, within 5 s; what
+// memory can serve keeps working; everything recovers without a restart; and usage
+// counted before the outage reaches the database once it is back.
+let db: FaultDatabase;
+let cwd: string;
+let env: Record<string, string>;
+let base: string;
+let server: ChildProcess;
+let serverLog = '';
+let key: { clientId: string; clientSecret: string };
+
+beforeAll(async () => {
+  db = await createFaultDatabase();
+  cwd = mkdtempSync(join(tmpdir(), 'keymint-fault-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  env = { DATABASE_URL: db.url, KEYMINT_KEK: generateKekBase64(), PORT: String(port), ISSUER_URL: base };
+  expect((await runCli(['org', 'create', 'acme'], { cwd, env })).code).toBe(0);
+  const created = await runCli(
+    ['key', 'create', '--org', 'acme', '--name', 'ci', '--scope', '*:*', '--json'],
+    {
+      cwd,
+      env,
+    },
+  );
+  expect(created.code, created.stderr).toBe(0);
+  key = JSON.parse(created.stdout);
+  server = spawnCli(['serve'], { cwd, env });
+  server.stderr?.on('data', (d) => {
+    serverLog += d;
+  });
+  server.stdout?.on('data', (d) => {
+    serverLog += d;
+  });
+  for (let i = 0; i < 200; i++) {
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`keymint serve did not start:\n${serverLog}`);
+}, 120_000);
+
+afterAll(async () => {
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+  await db?.drop();
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+interface Answer {
+  status: number;
+  ms: number;
+  retryAfter: string | null;
+  body: string;
+}
+
+async function timed(path: string, init: RequestInit = {}): Promise<Answer> {
+  const started = performance.now();
+  const res = await fetch(`${base}${path}`, init);
+  const body = await res.text();
+  return {
+    status: res.status,
+    ms: Math.round(performance.now() - started),
+    retryAfter: res.headers.get('retry-after'),
+    body,
+  };
+}
+
+const tokenRequest = (): RequestInit => ({
+  method: 'POST',
+  headers: {
+    authorization: basicAuth(key.clientId, key.clientSecret),
+    'content-type': 'application/x-www-form-urlencoded',
+  },
+  body: 'grant_type=client_credentials',
+});
+
+const formWithToken = (token: string): RequestInit => ({
+  ...tokenRequest(),
+  body: new URLSearchParams({ token }).toString(),
+});
+
+const bearer = (token: string, init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+});
+
+const graphql = (token: string, query: string): RequestInit =>
+  bearer(token, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+
+async function newToken(): Promise<string> {
+  const res = await timed('/token', tokenRequest());
+  expect(res.status, res.body).toBe(200);
+  return JSON.parse(res.body).access_token;
+}
+
+const timeline: string[] = [];
+const note = (what: string, a: Answer) =>
+  timeline.push(
+    `${what.padEnd(44)} ${String(a.status).padEnd(4)} ${String(a.ms).padStart(5)} ms  Retry-After: ${a.retryAfter ?? '-'}`,
+  );
+
+const INTERNAL =
+  /select |insert into|Failed query|params:|postgres|ECONNREFUSED| {4}at |node_modules|org_id"/i;
+
+describe('a database outage under a running server', () => {
+  it('answers by the contract during the outage and recovers without a restart, losing no usage', async () => {
+    const token = await newToken();
+    // Warm what memory may serve from: the gateway's verified caller and revocation entries.
+    expect((await timed('/graphql', graphql(token, '{ subjects { id } }'))).status).toBe(200);
+    // Usage counted just before the outage is still in memory when the database goes.
+    const before = 25;
+    for (let i = 0; i < before; i++) await newToken();
+
+    await db.cut();
+    // The server notices through its own requests: wait until readiness says so.
+    for (let i = 0; i < 50 && (await timed('/readyz')).status !== 503; i++)
+      await new Promise((r) => setTimeout(r, 100));
+
+    const during: [string, Answer, number][] = [
+      ['POST /token', await timed('/token', tokenRequest()), 503],
+      ['POST /introspect', await timed('/introspect', formWithToken(token)), 503],
+      ['POST /revoke', await timed('/revoke', formWithToken(token)), 503],
+      ['GET /api/v1/orgs/acme/keys', await timed('/api/v1/orgs/acme/keys', bearer(token)), 503],
+      ['GET /.well-known/jwks.json', await timed('/.well-known/jwks.json'), 200],
+      [
+        'GET /.well-known/oauth-authorization-server',
+        await timed('/.well-known/oauth-authorization-server'),
+        200,
+      ],
+      ['GET /healthz', await timed('/healthz'), 200],
+      ['GET /readyz', await timed('/readyz'), 503],
+    ];
+    for (const [what, a, status] of during) {
+      note(`during: ${what}`, a);
+      expect(a.status, `${what}: ${a.body}`).toBe(status);
+      expect(a.ms, what).toBeLessThan(5000);
+      expect(a.body, what).not.toMatch(INTERNAL);
+      if (status === 503 && what !== 'GET /readyz') expect(Number(a.retryAfter), what).toBeGreaterThan(0);
+    }
+    expect(JSON.parse(during[0]?.[1].body ?? '{}').error).toBe('temporarily_unavailable');
+    expect(JSON.parse(during[3]?.[1].body ?? '{}').type).toMatch(/:unavailable$/);
+
+    // The gateway still verifies the token from memory; the data it cannot read is a GraphQL error.
+    const gw = await timed('/graphql', graphql(token, '{ subjects { id } }'));
+    note('during: POST /graphql (verified from memory)', gw);
+    expect(gw.ms).toBeLessThan(5000);
+    expect(gw.body).not.toMatch(INTERNAL);
+    expect(JSON.parse(gw.body).errors[0].extensions.code).toBe('UNAVAILABLE');
+    // An unknown token is still refused, from memory.
+    const forged = await timed('/graphql', graphql(`${token.slice(0, -4)}AAAA`, '{ subjects { id } }'));
+    note('during: POST /graphql (forged token)', forged);
+    expect(forged.status).toBe(401);
+
+    // Long enough for at least one usage flush (every 5 s) to fail.
+    await new Promise((r) => setTimeout(r, 6000));
+    await db.restore();
+    const restoredAt = performance.now();
+    let recovered: Answer | undefined;
+    for (let i = 0; i < 100; i++) {
+      recovered = await timed('/token', tokenRequest());
+      if (recovered.status === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    note('after: POST /token', recovered as Answer);
+    timeline.push(
+      `time to recover /token: ${Math.round(performance.now() - restoredAt)} ms after the database accepted connections`,
+    );
+    expect(recovered?.status).toBe(200);
+    expect((await timed('/readyz')).status).toBe(200);
+    expect((await timed('/api/v1/orgs/acme/keys', bearer(token))).status).toBe(200);
+    const gwAfter = await timed('/graphql', graphql(token, '{ subjects { id } }'));
+    expect(JSON.parse(gwAfter.body)).toEqual({ data: { subjects: [] } });
+
+    // Everything counted before the outage arrives: 1 + 25 tokens before, 1 after, and the recovery probe.
+    const expected = 1 + before + 1;
+    let issued = 0;
+    for (let i = 0; i < 100 && issued < expected; i++) {
+      const usage = await timed('/api/v1/orgs/acme/usage', bearer(token));
+      issued = JSON.parse(usage.body).totals.issued;
+      if (issued < expected) await new Promise((r) => setTimeout(r, 200));
+    }
+    timeline.push(`usage after recovery: ${issued} tokens issued recorded (expected ${expected})`);
+    expect(issued).toBe(expected);
+    const shown = JSON.parse((await timed(`/api/v1/orgs/acme/keys/${key.clientId}`, bearer(token))).body);
+    expect(shown.lastUsedAt).not.toBeNull();
+    console.log(`\n${timeline.join('\n')}\n`);
+  }, 120_000);
+
+  it('SIGTERM flushes what was counted since and exits within 10 s', async () => {
+    const token = await newToken();
+    const [row] = await db.query<{ n: string }>(
+      'SELECT COALESCE(SUM(issued), 0)::text AS n FROM usage_hourly',
+    );
+    const stoppedAt = performance.now();
+    const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const took = performance.now() - stoppedAt;
+    console.log(`SIGTERM to exit: ${Math.round(took)} ms`);
+    expect(took).toBeLessThan(10_000);
+    const [after] = await db.query<{ n: string }>(
+      'SELECT COALESCE(SUM(issued), 0)::text AS n FROM usage_hourly',
+    );
+    expect(Number(after?.n)).toBeGreaterThan(Number(row?.n));
+    expect(token).toMatch(/^ey/);
+  }, 30_000);
+});
