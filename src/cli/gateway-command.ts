@@ -40,6 +40,7 @@ export async function gatewayCommand(argv: string[], io: CliIo): Promise<void> {
         port,
         upstream: values.upstream,
         databaseUrl: set('DATABASE_URL') ? config.databaseUrl : undefined,
+        openDatabase: io.openDatabase,
       },
       createLog((line) => io.stderr.write(`${line}\n`)),
     );

@@ -22,6 +22,8 @@ export interface StandaloneGatewayOptions {
   upstream?: string | undefined;
   /** When given, the gateway also refuses revoked keys and tokens, and can serve the built-in schema. */
   databaseUrl?: string | undefined;
+  /** How to open it (the CLI's opener; tests hand in their own database). */
+  openDatabase?: ((url: string, command: string) => Promise<Database>) | undefined;
 }
 
 /** Finds the JWKS through the issuer's RFC 8414 metadata, and checks the issuer names itself. */
@@ -43,7 +45,7 @@ export async function startStandaloneGateway(o: StandaloneGatewayOptions, log: L
   let watcher: ChangeWatcher | undefined;
   let revocations: RevocationCache | undefined;
   if (o.databaseUrl) {
-    database = await openDatabase(o.databaseUrl, 'keymint gateway');
+    database = await (o.openDatabase ?? openDatabase)(o.databaseUrl, 'keymint gateway');
     await migrate(database, readMigrations());
     revocations = new RevocationCache(database.db, createKeyLookup(database.db));
     watcher = new ChangeWatcher(

@@ -10,7 +10,7 @@ import { api, bearer } from '../helpers/api-client';
 import { freePort } from '../helpers/free-port';
 import { startTestServer } from '../helpers/listening-server';
 import { requestToken } from '../helpers/oauth-client';
-import { spawnCli } from '../helpers/run-cli';
+import { runMain, spawnCli } from '../helpers/run-cli';
 import type { TestApp } from '../helpers/test-app';
 import {
   challenge,
@@ -161,16 +161,30 @@ describe('keymint gateway --issuer --upstream (no database)', () => {
   });
 });
 
-// Only PostgreSQL can be shared with another process (PGlite lives in this one).
-describe.runIf(!!process.env.TEST_DATABASE_URL)('keymint gateway with DATABASE_URL', () => {
+// With a database: on PostgreSQL a separate process sharing the issuer's database; on
+// PGlite (which one process owns) the same command in this process, handed the issuer's
+// database, listening on its own port.
+describe('keymint gateway with DATABASE_URL', () => {
   it('serves the built-in schema and refuses a revoked key within one second', async () => {
     const url = issuer.testDb.url;
-    expect(url).toBeTruthy();
-    const gw = await startGateway([], { DATABASE_URL: url as string });
-    try {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const fetcher: Fetcher = { request: (path, init) => fetch(`${base}${path}`, init) };
+    const args = ['gateway', '--issuer', issuer.url, '--port', String(port)];
+    const exercise = async () => {
+      for (
+        let i = 0;
+        i < 300 &&
+        !(await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ));
+        i++
+      )
+        await sleep(50);
       const k = await issuer.newKey(orgId, { scopes: ['read:subjects'] });
       const t = (await (await requestToken(issuer.app, k)).json()).access_token as string;
-      const ok = await gql(gw.fetcher, t, q('{ subjects { id name } }'));
+      const ok = await gql(fetcher, t, q('{ subjects { id name } }'));
       expect(ok.status).toBe(200);
       expect(await ok.json()).toEqual({ data: { subjects: [] } });
 
@@ -182,12 +196,27 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('keymint gateway with DATABASE_U
       let status = 200;
       while (status !== 401 && Date.now() - started <= 1000) {
         await sleep(50);
-        status = (await gql(gw.fetcher, t, q('{ subjects { id } }'))).status;
+        status = (await gql(fetcher, t, q('{ subjects { id } }'))).status;
       }
       expect(status).toBe(401);
-    } finally {
-      gw.child.kill('SIGTERM');
-      expect(await gw.exited).toBe(0);
+    };
+    if (url) {
+      const gw = await startGateway([], { DATABASE_URL: url });
+      try {
+        await exercise();
+      } finally {
+        gw.child.kill('SIGTERM');
+        expect(await gw.exited).toBe(0);
+      }
+    } else {
+      const r = await runMain(args, {
+        cwd,
+        env: { HOST: '127.0.0.1', DATABASE_URL: 'pglite://./unused' },
+        database: issuer.testDb.database,
+        whileRunning: exercise,
+      });
+      expect(r.stderr).not.toMatch(/error/i);
+      expect(r.code).toBe(0);
     }
   });
 });
