@@ -165,58 +165,56 @@ describe('keymint gateway --issuer --upstream (no database)', () => {
 // PGlite (which one process owns) the same command in this process, handed the issuer's
 // database, listening on its own port.
 describe('keymint gateway with DATABASE_URL', () => {
+  /** Waits for the gateway, then: the built-in schema answers, and a revoked key's token is refused within a second. */
+  async function exercise(fetcher: Fetcher) {
+    for (let i = 0; i < 300; i++) {
+      const up = await Promise.resolve(fetcher.request('/healthz')).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      await sleep(50);
+    }
+    const k = await issuer.newKey(orgId, { scopes: ['read:subjects'] });
+    const t = (await (await requestToken(issuer.app, k)).json()).access_token as string;
+    const ok = await gql(fetcher, t, q('{ subjects { id name } }'));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ data: { subjects: [] } });
+
+    const admin = await bearer(issuer, orgId, ['write:keys', 'read:subjects']);
+    expect((await api(issuer, 'POST', `/orgs/${orgId}/keys/${k.id}/revoke`, { token: admin })).status).toBe(
+      200,
+    );
+    const started = Date.now();
+    let status = 200;
+    while (status !== 401 && Date.now() - started <= 1000) {
+      await sleep(50);
+      status = (await gql(fetcher, t, q('{ subjects { id } }'))).status;
+    }
+    expect(status).toBe(401);
+  }
+
   it('serves the built-in schema and refuses a revoked key within one second', async () => {
     const url = issuer.testDb.url;
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const fetcher: Fetcher = { request: (path, init) => fetch(`${base}${path}`, init) };
-    const args = ['gateway', '--issuer', issuer.url, '--port', String(port)];
-    const exercise = async () => {
-      for (
-        let i = 0;
-        i < 300 &&
-        !(await fetch(`${base}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        ));
-        i++
-      )
-        await sleep(50);
-      const k = await issuer.newKey(orgId, { scopes: ['read:subjects'] });
-      const t = (await (await requestToken(issuer.app, k)).json()).access_token as string;
-      const ok = await gql(fetcher, t, q('{ subjects { id name } }'));
-      expect(ok.status).toBe(200);
-      expect(await ok.json()).toEqual({ data: { subjects: [] } });
-
-      const admin = await bearer(issuer, orgId, ['write:keys', 'read:subjects']);
-      expect((await api(issuer, 'POST', `/orgs/${orgId}/keys/${k.id}/revoke`, { token: admin })).status).toBe(
-        200,
-      );
-      const started = Date.now();
-      let status = 200;
-      while (status !== 401 && Date.now() - started <= 1000) {
-        await sleep(50);
-        status = (await gql(fetcher, t, q('{ subjects { id } }'))).status;
-      }
-      expect(status).toBe(401);
-    };
     if (url) {
       const gw = await startGateway([], { DATABASE_URL: url });
       try {
-        await exercise();
+        await exercise(gw.fetcher);
       } finally {
         gw.child.kill('SIGTERM');
         expect(await gw.exited).toBe(0);
       }
-    } else {
-      const r = await runMain(args, {
-        cwd,
-        env: { HOST: '127.0.0.1', DATABASE_URL: 'pglite://./unused' },
-        database: issuer.testDb.database,
-        whileRunning: exercise,
-      });
-      expect(r.stderr).not.toMatch(/error/i);
-      expect(r.code).toBe(0);
+      return;
     }
+    const port = await freePort();
+    const r = await runMain(['gateway', '--issuer', issuer.url, '--port', String(port)], {
+      cwd,
+      env: { HOST: '127.0.0.1', DATABASE_URL: 'pglite://./unused' },
+      database: issuer.testDb.database,
+      whileRunning: () =>
+        exercise({ request: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init) }),
+    });
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
   });
 });
