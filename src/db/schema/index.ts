@@ -1,5 +1,6 @@
 export * from './api-keys';
 export * from './audit-events';
+export * from './federations';
 export * from './orgs';
 export * from './revoked-tokens';
 export * from './signing-keys';
