@@ -1,6 +1,6 @@
 import { asDomainError } from '../db/database-error';
-import type { DomainErrorCode } from '../lib/domain-error';
 import { domainErrorHeaders } from '../lib/domain-error-headers';
+import { DOMAIN_ERROR_STATUS, type DomainErrorStatus } from '../lib/domain-error-status';
 
 /** A body parsed with `parseBody({ all: true })`: a repeated field arrives as an array. */
 export type Form = Record<string, string | File | (string | File)[]>;
@@ -26,20 +26,6 @@ export const lines = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-const STATUS: Record<DomainErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 503> = {
-  validation: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  'not-found': 404,
-  'method-not-allowed': 405,
-  conflict: 409,
-  'active-key-limit': 409,
-  'payload-too-large': 413,
-  'unsupported-media-type': 415,
-  'rate-limited': 429,
-  unavailable: 503,
-};
-
 /**
  * A refused request as the console shows it: the text, the page's status and its
  * headers (Retry-After). Anything that is not a refusal is a bug and propagates to
@@ -47,12 +33,16 @@ const STATUS: Record<DomainErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 413 | 
  */
 export function consoleRefusal(e: unknown): {
   detail: string;
-  status: (typeof STATUS)[DomainErrorCode];
+  status: DomainErrorStatus;
   headers: Record<string, string>;
 } {
   const known = asDomainError(e);
   if (!known) throw e;
-  return { detail: known.detail, status: STATUS[known.code], headers: domainErrorHeaders(known) };
+  return {
+    detail: known.detail,
+    status: DOMAIN_ERROR_STATUS[known.code],
+    headers: domainErrorHeaders(known),
+  };
 }
 
 /** The text to show for a refused request; anything else propagates. */

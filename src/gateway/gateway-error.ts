@@ -1,8 +1,9 @@
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { BearerError, bearerChallenge } from '../auth/bearer';
 import { asDomainError } from '../db/database-error';
-import type { DomainError, DomainErrorCode } from '../lib/domain-error';
+import type { DomainError } from '../lib/domain-error';
 import { domainErrorHeaders } from '../lib/domain-error-headers';
+import { DOMAIN_ERROR_STATUS } from '../lib/domain-error-status';
 import type { Log } from '../lib/log';
 import { internalErrorMessage, reportUnexpected } from '../lib/unexpected-failure';
 
@@ -21,20 +22,6 @@ export class GatewayError extends Error {
     this.name = 'GatewayError';
   }
 }
-
-const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
-  validation: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  'not-found': 404,
-  'method-not-allowed': 405,
-  conflict: 409,
-  'active-key-limit': 409,
-  'payload-too-large': 413,
-  'unsupported-media-type': 415,
-  'rate-limited': 429,
-  unavailable: 503,
-};
 
 /** VALIDATION, NOT_FOUND, UNAVAILABLE…: the domain code as GraphQL clients spell codes. */
 export const graphqlCode = (e: DomainError): string => e.code.toUpperCase().replace(/-/g, '_');
@@ -66,7 +53,7 @@ export function gatewayErrorResponse(err: unknown, o: GatewayErrorContext): Resp
   const known = asDomainError(err);
   if (known) {
     return new Response(body(known.detail, graphqlCode(known)), {
-      status: DOMAIN_STATUS[known.code],
+      status: DOMAIN_ERROR_STATUS[known.code],
       headers: { ...headers, ...domainErrorHeaders(known) },
     });
   }

@@ -1,22 +1,10 @@
 import type { DomainErrorCode, FieldError } from '../lib/domain-error';
+import { DOMAIN_ERROR_STATUS } from '../lib/domain-error-status';
 
 /** The problem types of /api/v1 (RFC 9457): the domain codes plus the fixed server error. */
 export type ProblemType = DomainErrorCode | 'server-error';
 
-const STATUS: Record<ProblemType, number> = {
-  validation: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  'not-found': 404,
-  'method-not-allowed': 405,
-  conflict: 409,
-  'active-key-limit': 409,
-  'payload-too-large': 413,
-  'unsupported-media-type': 415,
-  'rate-limited': 429,
-  'server-error': 500,
-  unavailable: 503,
-};
+const STATUS: Record<ProblemType, number> = { ...DOMAIN_ERROR_STATUS, 'server-error': 500 };
 
 const TITLES: Record<ProblemType, string> = {
   validation: 'The request is invalid',

@@ -1,66 +1,22 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKekBase64 } from '../../src/signing/kek';
-import { freePort } from '../helpers/free-port';
-import { basicAuth } from '../helpers/oauth-client';
-import { runCli, spawnCli } from '../helpers/run-cli';
 import { createFaultDatabase, type FaultDatabase } from './fault-db';
+import { type KeymintProcess, startKeymintProcess } from './keymint-process';
 
 // A running `keymint serve` whose PostgreSQL database starts refusing connections and
 // later comes back: every answer during the outage is the contract's, within 5 s; what
 // memory can serve keeps working; everything recovers without a restart; and usage
 // counted before the outage reaches the database once it is back.
 let db: FaultDatabase;
-let cwd: string;
-let env: Record<string, string>;
-let base: string;
-let server: ChildProcess;
-let serverLog = '';
-let key: { clientId: string; clientSecret: string };
+let k: KeymintProcess;
 
 beforeAll(async () => {
   db = await createFaultDatabase();
-  cwd = mkdtempSync(join(tmpdir(), 'keymint-fault-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  env = { DATABASE_URL: db.url, KEYMINT_KEK: generateKekBase64(), PORT: String(port), ISSUER_URL: base };
-  expect((await runCli(['org', 'create', 'acme'], { cwd, env })).code).toBe(0);
-  const created = await runCli(
-    ['key', 'create', '--org', 'acme', '--name', 'ci', '--scope', '*:*', '--json'],
-    {
-      cwd,
-      env,
-    },
-  );
-  expect(created.code, created.stderr).toBe(0);
-  key = JSON.parse(created.stdout);
-  server = spawnCli(['serve'], { cwd, env });
-  server.stderr?.on('data', (d) => {
-    serverLog += d;
-  });
-  server.stdout?.on('data', (d) => {
-    serverLog += d;
-  });
-  for (let i = 0; i < 200; i++) {
-    if (
-      await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`keymint serve did not start:\n${serverLog}`);
+  k = await startKeymintProcess(db.url);
 }, 120_000);
 
 afterAll(async () => {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
+  await k?.close();
   await db?.drop();
-  rmSync(cwd, { recursive: true, force: true });
 });
 
 interface Answer {
@@ -72,7 +28,7 @@ interface Answer {
 
 async function timed(path: string, init: RequestInit = {}): Promise<Answer> {
   const started = performance.now();
-  const res = await fetch(`${base}${path}`, init);
+  const res = await fetch(`${k.base}${path}`, init);
   const body = await res.text();
   return {
     status: res.status,
@@ -82,14 +38,7 @@ async function timed(path: string, init: RequestInit = {}): Promise<Answer> {
   };
 }
 
-const tokenRequest = (): RequestInit => ({
-  method: 'POST',
-  headers: {
-    authorization: basicAuth(key.clientId, key.clientSecret),
-    'content-type': 'application/x-www-form-urlencoded',
-  },
-  body: 'grant_type=client_credentials',
-});
+const tokenRequest = (): RequestInit => k.tokenRequest();
 
 const formWithToken = (token: string): RequestInit => ({
   ...tokenRequest(),
@@ -202,7 +151,7 @@ describe('a database outage under a running server', () => {
     }
     timeline.push(`usage after recovery: ${issued} tokens issued recorded (expected ${expected})`);
     expect(issued).toBe(expected);
-    const shown = JSON.parse((await timed(`/api/v1/orgs/acme/keys/${key.clientId}`, bearer(token))).body);
+    const shown = JSON.parse((await timed(`/api/v1/orgs/acme/keys/${k.key.clientId}`, bearer(token))).body);
     expect(shown.lastUsedAt).not.toBeNull();
     console.log(`\n${timeline.join('\n')}\n`);
   }, 120_000);
@@ -213,8 +162,8 @@ describe('a database outage under a running server', () => {
       'SELECT COALESCE(SUM(issued), 0)::text AS n FROM usage_hourly',
     );
     const stoppedAt = performance.now();
-    const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
-    server.kill('SIGTERM');
+    const exited = new Promise<number | null>((resolve) => k.child.on('exit', (code) => resolve(code)));
+    k.child.kill('SIGTERM');
     expect(await exited).toBe(0);
     const took = performance.now() - stoppedAt;
     console.log(`SIGTERM to exit: ${Math.round(took)} ms`);

@@ -1,24 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKekBase64 } from '../../src/signing/kek';
-import { freePort } from '../helpers/free-port';
-import { basicAuth } from '../helpers/oauth-client';
-import { runCli, spawnCli } from '../helpers/run-cli';
 import { createFaultDatabase, type FaultDatabase } from './fault-db';
 import { type FreezingProxy, startFreezingProxy } from './freezing-proxy';
+import { type KeymintProcess, startKeymintProcess } from './keymint-process';
 
 // The database behind a network partition: connections neither refused nor answered.
 // Every request is still answered within 5 s, and the server recovers on its own.
 let db: FaultDatabase;
 let proxy: FreezingProxy;
-let cwd: string;
-let base: string;
-let server: ChildProcess;
-let log = '';
-let key: { clientId: string; clientSecret: string };
+let k: KeymintProcess;
 
 beforeAll(async () => {
   db = await createFaultDatabase();
@@ -27,55 +16,20 @@ beforeAll(async () => {
   const viaProxy = new URL(db.url);
   viaProxy.hostname = '127.0.0.1';
   viaProxy.port = String(proxy.port);
-  cwd = mkdtempSync(join(tmpdir(), 'keymint-partition-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env = { DATABASE_URL: viaProxy.toString(), KEYMINT_KEK: generateKekBase64(), PORT: String(port) };
-  expect((await runCli(['org', 'create', 'acme'], { cwd, env })).code).toBe(0);
-  const created = await runCli(
-    ['key', 'create', '--org', 'acme', '--name', 'ci', '--scope', '*:*', '--json'],
-    {
-      cwd,
-      env,
-    },
-  );
-  key = JSON.parse(created.stdout);
-  server = spawnCli(['serve'], { cwd, env });
-  server.stderr?.on('data', (d) => {
-    log += d;
-  });
-  for (let i = 0; i < 200; i++) {
-    if (
-      await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`keymint serve did not start:\n${log}`);
+  k = await startKeymintProcess(viaProxy.toString());
 }, 120_000);
 
 afterAll(async () => {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
+  await k?.close();
   await proxy?.close();
   await db?.drop();
-  rmSync(cwd, { recursive: true, force: true });
 });
 
-const tokenRequest = (): RequestInit => ({
-  method: 'POST',
-  headers: {
-    authorization: basicAuth(key.clientId, key.clientSecret),
-    'content-type': 'application/x-www-form-urlencoded',
-  },
-  body: 'grant_type=client_credentials',
-});
+const tokenRequest = () => k.tokenRequest();
 
 async function timed(path: string, init: RequestInit = {}) {
   const started = performance.now();
-  const res = await fetch(`${base}${path}`, init);
+  const res = await fetch(`${k.base}${path}`, init);
   await res.text();
   return {
     status: res.status,
