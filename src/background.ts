@@ -1,6 +1,7 @@
 import { purgeExpiredSessions } from './auth/sessions';
 import { ChangeWatcher } from './changes/change-watcher';
 import type { Deps } from './deps';
+import { purgeUsedSubjectTokens } from './federation/exchange-replay-guard';
 import { repeatedFailureLog } from './lib/repeated-failure-log';
 import { advanceSigningKeys } from './signing/lifecycle';
 import { signingPolicy } from './signing/signing-policy';
@@ -40,6 +41,7 @@ export async function startBackground(deps: Deps, o: BackgroundOptions = {}): Pr
     if (r.rotated) deps.log.info('signing key rotated', r.rotated);
     await purgeExpiredRevocations(deps.db, now);
     await purgeExpiredSessions(deps.db, now);
+    await purgeUsedSubjectTokens(deps.db, now);
   };
   // Every flush, whoever asks for it, reports to this log: the first failure, a reminder
   // a minute, the recovery. A tick while a write hangs joins the one queued behind it.

@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { SetupLink } from './console/setup-link';
 import type { Database } from './db/database';
 import type { Deps } from './deps';
+import { OidcKeyCache } from './federation/oidc-key-cache';
 import { RevocationCache } from './gateway/revocation-cache';
 import type { Clock } from './lib/clock';
 import { FailureThrottle } from './lib/failure-throttle';
@@ -17,6 +18,7 @@ import { Keyset } from './signing/keyset';
 import { keysetKeyResolver } from './signing/keyset-key-resolver';
 import { advanceSigningKeys } from './signing/lifecycle';
 import { signingPolicy } from './signing/signing-policy';
+import { createTokenClientLookup } from './tokens/token-client';
 import { UsageBuffer } from './usage/usage-buffer';
 
 export interface BuildDepsOptions {
@@ -30,6 +32,10 @@ export interface BuildDepsOptions {
   passwordHasher?: PasswordHasher;
   /** Where a runtime keeps failed-authentication counts across requests (Workers: per isolate). */
   throttle?: FailureThrottle;
+  /** Refused federated exchanges per address; like `throttle`, kept per isolate on Workers. */
+  federationThrottle?: FailureThrottle;
+  /** The federation issuers' keys; on Workers kept per isolate so each request does not refetch them. */
+  oidcKeys?: OidcKeyCache;
   /** Defaults to WebCrypto. */
   secretDigester?: SecretDigester;
 }
@@ -47,6 +53,7 @@ export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
     await keyset.refresh();
   }
   const keyLookup = createKeyLookup(o.database.db);
+  const tokenClients = createTokenClientLookup(o.database.db, keyLookup);
   return {
     config: o.config,
     database: o.database,
@@ -55,12 +62,15 @@ export async function buildDeps(o: BuildDepsOptions): Promise<Deps> {
     keyset,
     kek,
     keyLookup,
+    tokenClients,
     accessTokenKeys: keysetKeyResolver(keyset, () => o.clock.now().getTime()),
     secretDigester: o.secretDigester ?? digestSecret,
-    revocations: new RevocationCache(o.database.db, keyLookup),
+    revocations: new RevocationCache(o.database.db, tokenClients),
     usage: new UsageBuffer(o.config.usageAccounting),
     metrics: new Metrics(o.clock.now()),
     throttle: o.throttle ?? new FailureThrottle(),
+    federationThrottle: o.federationThrottle ?? new FailureThrottle(60, 60_000),
+    oidcKeys: o.oidcKeys ?? new OidcKeyCache(),
     signInThrottle: { byIp: new FailureThrottle(20, 60_000), byEmail: new FailureThrottle(10, 15 * 60_000) },
     setupLink: new SetupLink(),
     passwordHasher: o.passwordHasher ?? inlineHasher(o.config.bcryptCost),

@@ -6,12 +6,14 @@ import type { PasswordHasher } from './auth/password-hasher';
 import type { Config } from './config';
 import type { SetupLink } from './console/setup-link';
 import type { Database, Db } from './db/database';
+import type { OidcKeyCache } from './federation/oidc-key-cache';
 import type { RevocationCache } from './gateway/revocation-cache';
 import type { Clock } from './lib/clock';
 import type { FailureThrottle } from './lib/failure-throttle';
 import type { Log } from './lib/log';
 import type { Metrics } from './metrics/metrics';
 import type { Keyset } from './signing/keyset';
+import type { TokenClientLookup } from './tokens/token-client';
 import type { UsageBuffer } from './usage/usage-buffer';
 
 /** Everything the app needs, built by an entry (Node, Workers, tests) and passed in. */
@@ -24,6 +26,8 @@ export interface Deps {
   /** Key-encryption key for signing keys at rest. */
   kek: CryptoKey;
   keyLookup: KeyLookup;
+  /** The key or federation a token names in client_id. */
+  tokenClients: TokenClientLookup;
   /** Verification keys of keymint's own access tokens (the keyset; an unknown kid reloads it). */
   accessTokenKeys: JWTVerifyGetKey;
   /** SHA-256 of presented secrets (node:crypto on Node, WebCrypto elsewhere). */
@@ -34,6 +38,10 @@ export interface Deps {
   /** What the gateway refuses despite a good signature (revoked keys and tokens). */
   revocations: RevocationCache;
   throttle: FailureThrottle;
+  /** Refused federated token exchanges, per address (60 a minute). */
+  federationThrottle: FailureThrottle;
+  /** Verification keys of the federation issuers (FEDERATION_ISSUERS), found through discovery. */
+  oidcKeys: OidcKeyCache;
   /** Failed console sign-ins, per address and per email. */
   signInThrottle: { byIp: FailureThrottle; byEmail: FailureThrottle };
   /** The one-time first-admin link of a server with no user yet. */

@@ -16,7 +16,7 @@ export interface CliIo {
   stdout: Writer;
   stderr: Writer;
   stdin: Stdin;
-  /** The raw environment record; parseConfig is its only reader. */
+  /** The raw environment record: parseConfig reads the settings; `token --github-oidc` the runner's ACTIONS_ID_TOKEN_* variables. */
   env: Record<string, string | undefined>;
   /** Where relative paths resolve: the embedded database's directory, keys/kek. */
   cwd: string;

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./token-command')).tokenCommand,
   user: async () => (await import('./user-command')).userCommand,
   gateway: async () => (await import('./gateway-command')).gatewayCommand,
+  federation: async () => (await import('./federation-command')).federationCommand,
 };
 
 const HELP = `keymint — API keys in, short-lived JWTs out
@@ -25,11 +26,16 @@ const HELP = `keymint — API keys in, short-lived JWTs out
   key list                   --org <slug> [--status active|disabled|expired|revoked|all]
   key rotate <key>           --org <slug> [--grace-period <seconds>]
   key revoke <key>           --org <slug>
+  federation create          --org <slug> --name <n> --issuer <url> [--audience <aud>] [--subject <pattern>] --claim <name>=<value>… --scope <s>… [--ttl <s>]
+  federation list            --org <slug> [--status active|disabled|revoked|all]
+  federation show|disable|enable|revoke|delete <federation>  --org <slug>   (<federation> = id or kmf_… clientId)
   signing-keys list
   signing-keys rotate        [--now]   promote the next key once published a JWKS max-age; --now at once (compromised key)
   signing-keys retire <kid>  remove a compromised key from the JWKS at once
   gateway                    --issuer <url> [--upstream <url>] [--port <n>]   the gateway alone
   token                      --issuer <url> --client-id <id> --client-secret-stdin [--scope <s>…] [--audience <a>]
+  token                      --issuer <url> --client-id <kmf_…> --github-oidc [--id-token-audience <aud>] [--scope <s>…] [--audience <a>]
+                             in a GitHub Actions job with \`permissions: id-token: write\`: no secret at all
 
 Every command takes --json. Configuration comes from the environment (see README.md).`;
 
@@ -56,7 +62,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const { errorMessage } = await import('./error-message');
     const { message, code } = errorMessage(e);
     const sub =
-      rest[0] && !rest[0].startsWith('-') && ['org', 'user', 'key', 'signing-keys'].includes(name)
+      rest[0] &&
+      !rest[0].startsWith('-') &&
+      ['org', 'user', 'key', 'signing-keys', 'federation'].includes(name)
         ? ` ${rest[0]}`
         : '';
     io.stderr.write(`keymint ${name}${sub}: ${message}\n`);

@@ -11,7 +11,8 @@ import type { CliIo } from './cli-io';
 import { kekPath, withDatabase } from './context';
 import { print, table } from './output';
 
-const USAGE = 'keymint signing-keys list | rotate [--now] | retire <kid> [--json]';
+const USAGE =
+  'keymint signing-keys list | rotate [--now] | retire [--json] [--] <kid>  (a kid starting with "-" goes after --)';
 
 const view = (k: SigningKeyRow) => ({
   kid: k.kid,

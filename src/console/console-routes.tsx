@@ -5,6 +5,7 @@ import { registerAssetRoutes } from './asset-routes';
 import type { ConsoleEnv } from './console-env';
 import { consoleErrorPage } from './console-errors';
 import { registerOrgGuard, registerPageHeaders, registerSessionGuard } from './console-middleware';
+import { registerFederationRoutes } from './federation-routes';
 import { registerKeyRoutes } from './key-routes';
 import { registerOrgPageRoutes } from './org-page-routes';
 import { createChrome } from './page-chrome';
@@ -30,6 +31,7 @@ export function createConsole(): Hono<ConsoleEnv> {
   registerSignedInRoutes(app, chrome);
   registerOrgGuard(app, chrome);
   registerKeyRoutes(app, chrome, reveals);
+  registerFederationRoutes(app, chrome);
   registerOrgPageRoutes(app, chrome);
 
   return app;

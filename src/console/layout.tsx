@@ -10,11 +10,12 @@ export interface Chrome {
   email?: string | undefined;
   orgs?: MemberOrg[];
   org?: MemberOrg | undefined;
-  active?: 'keys' | 'usage' | 'audit' | 'integrate';
+  active?: 'keys' | 'federations' | 'usage' | 'audit' | 'integrate';
 }
 
 const NAV = [
   ['keys', 'Keys', 'keys'],
+  ['federations', 'Federations', 'federations'],
   ['usage', 'Usage', 'usage'],
   ['audit', 'Audit log', 'audit'],
   ['integrate', 'Integrate', 'integrate'],

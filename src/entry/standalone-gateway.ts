@@ -13,6 +13,7 @@ import { remoteKeyResolver } from '../gateway/token-verifier';
 import { systemClock } from '../lib/clock';
 import type { Log } from '../lib/log';
 import { repeatedFailureLog } from '../lib/repeated-failure-log';
+import { createTokenClientLookup } from '../tokens/token-client';
 
 export interface StandaloneGatewayOptions {
   issuer: string;
@@ -47,7 +48,10 @@ export async function startStandaloneGateway(o: StandaloneGatewayOptions, log: L
   if (o.databaseUrl) {
     database = await (o.openDatabase ?? openDatabase)(o.databaseUrl, 'keymint gateway');
     await migrate(database, readMigrations());
-    revocations = new RevocationCache(database.db, createKeyLookup(database.db));
+    revocations = new RevocationCache(
+      database.db,
+      createTokenClientLookup(database.db, createKeyLookup(database.db)),
+    );
     watcher = new ChangeWatcher(
       database,
       repeatedFailureLog(log, 'change check', () => Date.now()),

@@ -4,6 +4,8 @@ import { purgeExpiredSessions } from '../auth/sessions';
 import { buildDeps } from '../build-deps';
 import { type Config, ConfigError, parseConfig } from '../config';
 import { openPostgres } from '../db/postgres';
+import { purgeUsedSubjectTokens } from '../federation/exchange-replay-guard';
+import { OidcKeyCache } from '../federation/oidc-key-cache';
 import { resolveClientIp } from '../lib/client-ip';
 import { systemClock } from '../lib/clock';
 import { FailureThrottle } from '../lib/failure-throttle';
@@ -73,6 +75,9 @@ const workerClientIp = (c: Context): string | undefined =>
  * limiting rules in front of /token.
  */
 const isolateThrottle = new FailureThrottle();
+/** Likewise for refused federated exchanges (60 a minute) and the federation issuers' keys, fetched once per isolate. */
+const isolateFederationThrottle = new FailureThrottle(60, 60_000);
+const isolateOidcKeys = new OidcKeyCache();
 
 export default {
   /**
@@ -101,6 +106,8 @@ export default {
         log,
         clientIp: workerClientIp,
         throttle: isolateThrottle,
+        federationThrottle: isolateFederationThrottle,
+        oidcKeys: isolateOidcKeys,
       });
     } catch (e) {
       if (e instanceof KekError) return misconfigured(log, e);
@@ -130,11 +137,13 @@ export default {
     if (result.rotated) log.info('signing key rotated', result.rotated);
     const purged = await purgeExpiredRevocations(database.db, now);
     const sessionsPurged = await purgeExpiredSessions(database.db, now);
+    const subjectTokensPurged = await purgeUsedSubjectTokens(database.db, now);
     log.info('scheduled maintenance done', {
       cron: controller.cron,
       changed: result.changed,
       purged,
       sessionsPurged,
+      subjectTokensPurged,
     });
   },
 };

@@ -7,6 +7,12 @@ import { renderReference } from './reference-page';
 import { mountAuditEvents } from './routes/audit-events';
 import { mountCreateKey } from './routes/create-key';
 import { mountDeleteKey } from './routes/delete-key';
+import { mountCreateFederation } from './routes/federation-create';
+import { mountDeleteFederation } from './routes/federation-delete';
+import { mountGetFederation } from './routes/federation-get';
+import { mountListFederations } from './routes/federation-list';
+import { mountRevokeFederation } from './routes/federation-revoke';
+import { mountUpdateFederation } from './routes/federation-update';
 import { mountGetKey } from './routes/get-key';
 import { mountListKeys } from './routes/list-keys';
 import { mountOrg } from './routes/org';
@@ -18,7 +24,7 @@ import { mountUsage } from './routes/usage';
 import { unmatchedRoute } from './unmatched-route';
 
 const DESCRIPTION =
-  'Manage an organisation’s API keys, usage and audit log. Authenticate with a bearer token from /token ' +
+  'Manage an organisation’s API keys, workload identity federations, usage and audit log. Authenticate with a bearer token from /token ' +
   '(scopes read:keys, write:keys, read:usage, read:audit) or a console session (cookie + X-CSRF-Token). ' +
   'Errors are RFC 9457 problem+json; the type URI ends in a stable suffix.';
 
@@ -46,6 +52,12 @@ export function createManagementApi(): ApiApp {
     mountRotateKey,
     mountRevokeKey,
     mountDeleteKey,
+    mountListFederations,
+    mountCreateFederation,
+    mountGetFederation,
+    mountUpdateFederation,
+    mountRevokeFederation,
+    mountDeleteFederation,
     mountUsage,
     mountAuditEvents,
     mountOrg,

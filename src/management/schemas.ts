@@ -3,6 +3,9 @@ import { EXPIRY_CHOICES } from '../api-keys/expiry';
 import { MAX_CIDRS, MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../api-keys/key-fields';
 import { LIST_LIMIT_MAX } from '../api-keys/list-keys';
 import { MAX_GRACE_SECONDS } from '../api-keys/rotate-key';
+import { AUDIENCE_MAX, CLAIM_VALUE_MAX, FEDERATION_CLAIM_NAMES } from '../federation/federation-fields';
+import { FEDERATION_LIST_MAX } from '../federation/list-federations';
+import { SUBJECT_PATTERN_MAX } from '../federation/subject-pattern-rules';
 import { NAME_MAX } from '../lib/display-name';
 
 /** Shapes of the management API, shared by routes and the OpenAPI document. */
@@ -156,6 +159,80 @@ export const UpdateOrgSettingsBody = z
     allowNeverExpiry: z.boolean().optional(),
   })
   .openapi('UpdateOrgSettings');
+
+export const FederationParam = OrgParam.extend({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'id', in: 'path' }, description: 'federation id or clientId' }),
+});
+
+const claimsDescription = `pinned claims, each an exact string: ${FEDERATION_CLAIM_NAMES.join(', ')}; a federation for GitHub (https://token.actions.githubusercontent.com) must pin repository_id and repository_owner_id`;
+
+export const Federation = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    clientId: z.string().openapi({ example: 'kmf_4Jq9cY2mXbQ1fT7vLr0aZe' }),
+    issuer: z.string().openapi({ example: 'https://token.actions.githubusercontent.com' }),
+    audience: z.string(),
+    subject: z.string().nullable(),
+    claims: z.record(z.string(), z.string()).openapi({
+      description: claimsDescription,
+      example: { repository_id: '123456789', repository_owner_id: '987654', ref: 'refs/heads/main' },
+    }),
+    scopes: z.array(z.string()),
+    tokenTtlSeconds: z.number().int().nullable(),
+    status: z.enum(['active', 'disabled', 'revoked']),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    lastUsedAt: z.string().nullable(),
+  })
+  .openapi('Federation');
+
+export const FederationList = z
+  .object({ items: z.array(Federation), nextCursor: z.string().nullable() })
+  .openapi('FederationList');
+
+const claims = z
+  .record(z.string().max(100), z.string().max(CLAIM_VALUE_MAX))
+  .openapi({ description: claimsDescription });
+const audience = z.string().min(1).max(AUDIENCE_MAX);
+const subject = z.string().max(SUBJECT_PATTERN_MAX).nullable().openapi({
+  description:
+    'the sub pattern: `:`-separated parts, `*` matching within one part (e.g. repo:acme/api:ref:refs/heads/*); null or empty for any subject',
+});
+
+export const CreateFederationBody = z
+  .strictObject({
+    name,
+    issuer: z.string().min(1).max(300).openapi({ description: 'one of FEDERATION_ISSUERS' }),
+    audience: audience.optional().openapi({ description: 'the ID token’s exact aud; default ISSUER_URL' }),
+    subject: subject.optional(),
+    claims: claims.optional(),
+    scopes: scopes.min(1),
+    tokenTtlSeconds: ttl.nullable().optional(),
+  })
+  .openapi('CreateFederation');
+
+export const UpdateFederationBody = z
+  .strictObject({
+    name: name.optional(),
+    audience: audience.optional(),
+    subject: subject.optional(),
+    claims: claims.optional(),
+    scopes: scopes.min(1).optional(),
+    tokenTtlSeconds: ttl.nullable().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .openapi('UpdateFederation');
+
+export const ListFederationsQuery = z.object({
+  status: z.enum(['active', 'disabled', 'revoked', 'all']).optional().openapi({ description: 'default all' }),
+  limit: z.coerce.number().int().min(1).max(FEDERATION_LIST_MAX).optional(),
+  cursor: z.string().max(200).optional(),
+});
 
 export const Problem = z
   .object({

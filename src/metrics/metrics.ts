@@ -26,6 +26,7 @@ export type TokenRefusalReason = (typeof TOKEN_REFUSAL_REASONS)[number];
 export const TOKEN_GRANTS = [
   'client_credentials',
   'urn:ietf:params:oauth:grant-type:token-exchange',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
 ] as const;
 
 /** Request durations, in seconds: 1 ms to 5 s (the longest any request may take). */

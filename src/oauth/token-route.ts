@@ -1,24 +1,44 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../deps';
+import { type Context, Hono } from 'hono';
+import type { AppEnv, Deps } from '../deps';
 import { authenticateClient } from './authenticate-client';
 import { readForm } from './form';
-import { clientCredentialsGrant } from './grants/client-credentials';
+import { clientCredentialsGrant, type TokenResponse } from './grants/client-credentials';
+import { JWT_BEARER_GRANT, jwtBearerGrant } from './grants/jwt-bearer';
+import { TOKEN_EXCHANGE_GRANT, tokenExchangeGrant } from './grants/token-exchange';
 import { NO_STORE, OAuthError } from './oauth-error';
 
-export const SUPPORTED_GRANTS = ['client_credentials'] as const;
+type Grant = (
+  deps: Deps,
+  c: Context,
+  form: Map<string, string>,
+  ip: string | undefined,
+) => Promise<TokenResponse>;
 
-/** POST /token (RFC 6749 §4.4, §5). */
+/** Each grant_type this server answers, and its handler (one file each in grants/). */
+const GRANTS: Record<string, Grant> = {
+  client_credentials: async (deps, c, form, ip) =>
+    clientCredentialsGrant(deps, await authenticateClient(deps, c, form, ip), form, ip),
+  [TOKEN_EXCHANGE_GRANT]: tokenExchangeGrant,
+  [JWT_BEARER_GRANT]: jwtBearerGrant,
+};
+
+/** What the metadata advertises as grant_types_supported. */
+export const SUPPORTED_GRANTS: readonly string[] = Object.keys(GRANTS);
+
+/** POST /token (RFC 6749 §4.4, §5; RFC 8693; RFC 7523). */
 export const tokenRoute = new Hono<AppEnv>().post('/token', async (c) => {
   const deps = c.var.deps;
   const form = await readForm(c);
   const grantType = form.get('grant_type');
   if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
-  if (!(SUPPORTED_GRANTS as readonly string[]).includes(grantType)) {
-    throw new OAuthError('unsupported_grant_type', `grant_type must be client_credentials`);
+  const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
+  if (!grant) {
+    throw new OAuthError(
+      'unsupported_grant_type',
+      'grant_type must be client_credentials, or token exchange or jwt-bearer with a federation',
+    );
   }
-  const ip = deps.clientIp(c);
-  const key = await authenticateClient(deps, c, form, ip);
-  const body = await clientCredentialsGrant(deps, key, form, ip);
+  const body = await grant(deps, c, form, deps.clientIp(c));
   deps.metrics.tokenIssued(grantType);
   return c.json(body, 200, NO_STORE);
 });

@@ -1,14 +1,14 @@
 import type { JWTVerifyGetKey } from 'jose';
-import type { KeyLookup } from '../api-keys/authenticate-key';
 import type { Db } from '../db/database';
 import type { AccessTokenClaims } from '../signing/access-token';
 import { isJtiRevoked } from './revoked-tokens';
+import type { TokenClientLookup } from './token-client';
 import { tokenRefusal } from './token-standing';
 import { TokenRejected, verifyAccessToken } from './verify-access-token';
 
 export interface TokenActivityDeps {
   db: Db;
-  keyLookup: KeyLookup;
+  tokenClients: TokenClientLookup;
   /** Verification keys of the tokens this server issued. */
   accessTokenKeys: JWTVerifyGetKey;
   issuer: string;
@@ -31,20 +31,23 @@ export async function activeTokenClaims(
     if (e instanceof TokenRejected) return { refusal: e.reason };
     throw e;
   }
-  const [key, revoked] = await Promise.all([d.keyLookup(claims.client_id), isJtiRevoked(d.db, claims.jti)]);
-  const refusal = tokenRefusal(key, revoked, { orgId: claims.org_id }, o.now);
+  const [client, revoked] = await Promise.all([
+    d.tokenClients(claims.client_id),
+    isJtiRevoked(d.db, claims.jti),
+  ]);
+  const refusal = tokenRefusal(client, revoked, { orgId: claims.org_id }, o.now);
   return refusal ? { refusal } : { claims };
 }
 
 /** What activeTokenClaims needs, from the app's dependencies. */
 export const tokenActivityDeps = (deps: {
   db: Db;
-  keyLookup: KeyLookup;
+  tokenClients: TokenClientLookup;
   accessTokenKeys: JWTVerifyGetKey;
   config: { issuerUrl: string };
 }): TokenActivityDeps => ({
   db: deps.db,
-  keyLookup: deps.keyLookup,
+  tokenClients: deps.tokenClients,
   accessTokenKeys: deps.accessTokenKeys,
   issuer: deps.config.issuerUrl,
 });

@@ -11,6 +11,17 @@ declare module 'autocannon' {
     timeout?: number;
     /** Answers with any other body count in `mismatches`. */
     expectBody?: string;
+    /** Requests to send in all; the run ends then (and `duration` is ignored). */
+    amount?: number;
+    /** Per-request shaping: setupRequest may rewrite each request before it is sent. */
+    requests?: { setupRequest?: (req: RequestParams, context: Record<string, unknown>) => RequestParams }[];
+  }
+
+  interface RequestParams {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
   }
 
   interface Histogram {
@@ -43,5 +54,5 @@ declare module 'autocannon' {
 
   function autocannon(options: Options, done: (err: Error | null, result: Result) => void): Instance;
   export default autocannon;
-  export type { Instance, Options, Result };
+  export type { Instance, Options, RequestParams, Result };
 }

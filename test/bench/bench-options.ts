@@ -5,10 +5,10 @@ import { parseArgs } from 'node:util';
 export const ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 export type Alg = (typeof ALGS)[number];
 
-export const SECTIONS = ['token', 'usage', 'gateway', 'timing'] as const;
+export const SECTIONS = ['token', 'usage', 'gateway', 'timing', 'federation'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-export const USAGE = `usage: npm run bench -- [--only token,usage,gateway,timing] [--connections N] [--duration S]
+export const USAGE = `usage: npm run bench -- [--only token,usage,gateway,timing,federation] [--connections N] [--duration S]
                         [--rounds N] [--warmup S] [--samples N] [--alg RS256|ES256|EdDSA]… [--skip-es256]
                         [--cpu-prof DIR]
   sections (default all; --only may repeat or list several, comma-separated):
@@ -18,6 +18,8 @@ export const USAGE = `usage: npm run bench -- [--only token,usage,gateway,timing
     timing   refused /token round trips, known vs unknown client_id: --rounds runs of --samples
              interleaved sequential pairs, Mann-Whitney U per run, runs combined by Stouffer's z
              (target: no difference at p<0.01 combined)
+    federation  keymint RFC 8693 token exchange (fresh GitHub-shaped ID token per request, cached
+             JWKS) next to client_credentials on the same server: latency p50/p99 and req/s
   --cpu-prof DIR  keymint and baseline servers write V8 CPU profiles (node --cpu-prof) to DIR
   defaults: 50 connections, 10 s per run, 3 rounds, 3 s warm-up, 500 samples, --alg RS256 --alg ES256`;
 

@@ -1,4 +1,5 @@
 // The `== summary ==` block: one line per measured pair, each against its target.
+import type { FederationResult } from './federation-section';
 import { GATEWAY_TARGET } from './gateway-section';
 import { ms } from './result-table';
 import type { PairResult } from './run-stats';
@@ -11,6 +12,7 @@ export function printSummary(
   usage: PairResult | undefined,
   gateway: PairResult | undefined,
   timing?: TimingResult,
+  federation?: FederationResult,
 ): void {
   console.log('\n== summary ==');
   for (const r of results) {
@@ -45,4 +47,11 @@ export function printSummary(
         (timing.valid ? (met ? ' — target met' : ' — target missed') : ' — INVALID'),
     );
   }
+  if (federation)
+    console.log(
+      `token exchange (RFC 8693, cached JWKS): ${Math.round(federation.rps)} req/s, p50 ${ms(federation.p50)} ms, p99 ${ms(federation.p99)} ms ` +
+        `(client_credentials ${Math.round(federation.ccRps)} req/s p99 ${ms(federation.ccP99)} ms; ratio ${federation.ratioRps.toFixed(2)}; ` +
+        `JWKS fetches during the rounds: ${federation.jwksFetches})` +
+        (federation.valid ? '' : ' — INVALID'),
+    );
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSecret } from '../../src/api-keys/secrets';
 import { generateKekBase64 } from '../../src/signing/kek';
 import { freePort } from '../helpers/free-port';
 import { startTestServer } from '../helpers/listening-server';
@@ -297,7 +298,8 @@ describe('token', () => {
 
       const bad = await cli(
         ['token', '--issuer', server.url, '--client-id', key.clientId, '--client-secret-stdin'],
-        { stdin: 'kms_wrong' },
+        // Well-formed (a typo is caught before sending: test/ci), but not this key's.
+        { stdin: generateSecret() },
       );
       expect(bad.code).toBe(1);
       expect(oneLine(bad.stderr)).toMatch(/401 invalid_client/);

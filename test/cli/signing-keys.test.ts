@@ -98,7 +98,8 @@ describe('keymint signing-keys', () => {
   });
 
   it('retires a key, which leaves the published set', async () => {
-    const r = await cli(['signing-keys', 'retire', previous, '--json']);
+    // A kid is base64url and may start with '-': after '--' it is never read as an option.
+    const r = await cli(['signing-keys', 'retire', '--json', '--', previous]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { retired: { kid: string; was: string }; items: Item[] };

@@ -122,6 +122,15 @@ function bodyFor(schema: string | undefined): unknown {
       return { gracePeriodSeconds: 0 };
     case 'UpdateOrgSettings':
       return { name: 'hijacked', maxActiveKeys: 1 };
+    case 'CreateFederation':
+      return {
+        name: 'planted',
+        issuer: 'https://token.actions.githubusercontent.com',
+        claims: { repository_id: '1', repository_owner_id: '2' },
+        scopes: ['read:keys'],
+      };
+    case 'UpdateFederation':
+      return { name: 'hijacked', enabled: false };
     default:
       throw new Error(`access-control.test.ts: add an acceptable body for the ${schema} schema`);
   }

@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** The routes the management API promises (federations aside); paths relative to /api/v1. */
+/** The routes the management API promises; paths relative to /api/v1. */
 const PROMISED_ROUTES: [string, string, string][] = [
   ['get', '/orgs/{org}/keys', '200'],
   ['post', '/orgs/{org}/keys', '201'],
@@ -20,6 +20,12 @@ const PROMISED_ROUTES: [string, string, string][] = [
   ['get', '/orgs/{org}/keys/{id}/usage', '200'],
   ['get', '/orgs/{org}/usage', '200'],
   ['get', '/orgs/{org}/audit-events', '200'],
+  ['get', '/orgs/{org}/federations', '200'],
+  ['post', '/orgs/{org}/federations', '201'],
+  ['get', '/orgs/{org}/federations/{id}', '200'],
+  ['patch', '/orgs/{org}/federations/{id}', '200'],
+  ['post', '/orgs/{org}/federations/{id}/revoke', '200'],
+  ['delete', '/orgs/{org}/federations/{id}', '204'],
 ];
 
 type Doc = {

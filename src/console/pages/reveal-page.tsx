@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import { type Chrome, Layout } from '../layout';
+import { shellTokenSnippet } from './ci-snippets';
 
 /** The one and only sight of a secret; the Done button waits for the acknowledgement. */
 export function RevealPage(props: {
@@ -12,7 +13,8 @@ export function RevealPage(props: {
   rotated: boolean;
 }) {
   const base = `/console/orgs/${props.chrome.org?.slug}`;
-  const curl = `curl -s -u '${props.clientId}:${props.secret}' -d grant_type=client_credentials ${props.tokenUrl}`;
+  // The secret itself stays out of the snippet: it belongs in the CI's secret store.
+  const curl = shellTokenSnippet({ tokenUrl: props.tokenUrl, clientId: props.clientId });
   return (
     <Layout chrome={props.chrome} title={props.rotated ? 'Key rotated' : 'Key created'}>
       <dialog open aria-labelledby="reveal-title">
@@ -27,8 +29,8 @@ export function RevealPage(props: {
             Copy secret
           </button>
         </p>
-        <label for="reveal-curl">Get a token</label>
-        <textarea id="reveal-curl" readonly rows={3} class="mono">
+        <label for="reveal-curl">Get a token in CI (with the secret stored as KEYMINT_CLIENT_SECRET)</label>
+        <textarea id="reveal-curl" readonly rows={10} class="mono">
           {curl}
         </textarea>
         <p>

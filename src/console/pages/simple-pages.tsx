@@ -5,6 +5,7 @@ import type { UsageReport } from '../../usage/query-usage';
 import { UsageChart } from '../chart';
 import { when } from '../format';
 import { Alert, type Chrome, Csrf, Layout } from '../layout';
+import { actionsRunStep, actionsWorkflow, bearerCall, shellTokenSnippet } from './ci-snippets';
 
 export function SignInPage(props: {
   chrome: Chrome;
@@ -185,19 +186,11 @@ export function IntegratePage(props: {
   test?: { ok: boolean; message: string; claims?: Record<string, unknown> } | undefined;
 }) {
   const token = `${props.issuer}/token`;
-  const curl = `curl -s -u "$KEYMINT_CLIENT_ID:$KEYMINT_CLIENT_SECRET" \\\n  -d grant_type=client_credentials -d scope=read:subjects \\\n  ${token}`;
-  const actions = `- name: Get a keymint token
-  id: keymint
-  env:
-    KEYMINT_CLIENT_ID: \${{ secrets.KEYMINT_CLIENT_ID }}
-    KEYMINT_CLIENT_SECRET: \${{ secrets.KEYMINT_CLIENT_SECRET }}
-  run: |
-    token=$(curl -sf -u "$KEYMINT_CLIENT_ID:$KEYMINT_CLIENT_SECRET" \\
-      -d grant_type=client_credentials -d scope=read:subjects \\
-      ${token} | jq -r .access_token)
-    echo "::add-mask::$token"
-    echo "token=$token" >> "$GITHUB_OUTPUT"`;
-  const graphql = `curl -s -X POST ${props.issuer}/graphql \\\n  -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\\n  -d '{"query": "{ subjects { id name } }"}'`;
+  const scope = 'read:subjects';
+  const curl = shellTokenSnippet({ tokenUrl: token, scope });
+  const actions = actionsRunStep({ tokenUrl: token, scope });
+  const workflow = actionsWorkflow({ issuer: props.issuer, scope });
+  const graphql = `# The token in $TOKEN goes to curl as a header on its standard input, never on a command line.\n${bearerCall(props.issuer)}`;
   return (
     <Layout chrome={props.chrome} title="Integrate">
       <div class="cards">
@@ -238,7 +231,11 @@ export function IntegratePage(props: {
         </section>
       </div>
       <h2>Get a token with curl</h2>
-      <textarea id="integrate-curl" readonly rows={4} class="mono" aria-label="curl command">
+      <p class="muted">
+        For any CI: the script stops when no token comes back, also under <code>bash -e</code> without
+        pipefail, and keeps the secret off every command line.
+      </p>
+      <textarea id="integrate-curl" readonly rows={11} class="mono" aria-label="curl command">
         {curl}
       </textarea>
       <p>
@@ -247,7 +244,20 @@ export function IntegratePage(props: {
         </button>
       </p>
       <h2>GitHub Actions</h2>
-      <textarea id="integrate-actions" readonly rows={12} class="mono" aria-label="GitHub Actions step">
+      <p class="muted">
+        keymint's action needs only bash and curl on the runner. Without a client secret it uses workload
+        identity federation: the job's OIDC ID token, with no stored secret at all.
+      </p>
+      <textarea id="integrate-workflow" readonly rows={16} class="mono" aria-label="GitHub Actions workflow">
+        {workflow}
+      </textarea>
+      <p>
+        <button type="button" data-copy="integrate-workflow">
+          Copy
+        </button>
+      </p>
+      <p class="muted">Or a step of your own, with bash and curl only:</p>
+      <textarea id="integrate-actions" readonly rows={16} class="mono" aria-label="GitHub Actions step">
         {actions}
       </textarea>
       <p>
@@ -259,6 +269,11 @@ export function IntegratePage(props: {
       <textarea id="integrate-graphql" readonly rows={4} class="mono" aria-label="GraphQL example">
         {graphql}
       </textarea>
+      <p>
+        <button type="button" data-copy="integrate-graphql">
+          Copy
+        </button>
+      </p>
     </Layout>
   );
 }
