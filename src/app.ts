@@ -6,6 +6,8 @@ import { createGraphqlRoute } from './gateway/graphql-route';
 import { healthRoutes } from './health/health-routes';
 import { internalErrorMessage, reportUnexpected } from './lib/unexpected-failure';
 import { createManagementApi } from './management/router';
+import { createMcpRoute } from './mcp/mcp-route';
+import { protectedResourceRoute } from './mcp/protected-resource-route';
 import { mountMetrics } from './metrics/metrics-route';
 import { metadataRoute } from './oauth/metadata-route';
 import { createOAuthRouter } from './oauth/oauth-router';
@@ -50,6 +52,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', createOAuthRouter());
   app.route('/api/v1', createManagementApi());
   app.route('/', createGraphqlRoute(gatewayForDeps(deps)));
+  app.route('/', protectedResourceRoute);
+  app.route('/', createMcpRoute());
   app.route('/', createConsole());
 
   app.notFound((c) =>

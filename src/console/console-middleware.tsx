@@ -69,8 +69,9 @@ export function registerOrgGuard(app: Hono<ConsoleEnv>, chrome: ChromeFor): void
         <MessagePage chrome={await chrome(c)} title="Not found" message="No such organisation." />,
         404,
       );
-    // The connection test changes nothing, so viewers may run it too.
-    if (c.req.method === 'POST' && org.role !== 'admin' && !c.req.path.endsWith('/integrate/test')) {
+    // The connection tests change nothing, so viewers may run them too.
+    const isTest = c.req.path.endsWith('/integrate/test') || c.req.path.endsWith('/integrate/mcp-test');
+    if (c.req.method === 'POST' && org.role !== 'admin' && !isTest) {
       return c.html(
         <MessagePage
           chrome={await chrome(c, org)}

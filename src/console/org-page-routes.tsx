@@ -2,6 +2,8 @@
 /** @jsxImportSource hono/jsx */
 import type { Hono } from 'hono';
 import { listAuditEvents } from '../audit/list-audit';
+import { requestMeta } from '../audit/request-meta';
+import { listToolsFor } from '../mcp/list-tools';
 import { authenticateAttempt } from '../oauth/authenticate-client';
 import { clientCredentialsGrant, type TokenResponse } from '../oauth/grants/client-credentials';
 import { OAuthError } from '../oauth/oauth-error';
@@ -10,6 +12,7 @@ import type { ConsoleContext, ConsoleEnv } from './console-env';
 import { orgOf } from './console-middleware';
 import { errorDetail, type Form, str } from './form-fields';
 import type { ChromeFor } from './page-chrome';
+import type { McpTestResult } from './pages/mcp-panel';
 import { AuditPage, IntegratePage, MessagePage, UsagePage } from './pages/simple-pages';
 
 /**
@@ -56,21 +59,28 @@ export function registerOrgPageRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor):
 
   const integrate = async (
     c: ConsoleContext,
-    test?: { ok: boolean; message: string; claims?: Record<string, unknown> },
+    o: {
+      test?: { ok: boolean; message: string; claims?: Record<string, unknown> };
+      mcpTest?: McpTestResult;
+    } = {},
   ) =>
     c.html(
       <IntegratePage
         chrome={await chrome(c, orgOf(c), 'integrate')}
         issuer={c.var.deps.config.issuerUrl}
         audience={c.var.deps.config.apiAudience}
-        test={test}
+        test={o.test}
+        mcpTest={o.mcpTest}
       />,
     );
-  app.get('/console/orgs/:org/integrate', (c) => integrate(c));
-  // Viewers may test a connection too: it changes nothing.
-  app.post('/console/orgs/:org/integrate/test', async (c) => {
+
+  /**
+   * A token for the key typed into a test form, through what /token does, with
+   * failures counted against this person at this address: nobody else's failed tests
+   * can lock them out, nor theirs anybody else. The refusal as /token words it otherwise.
+   */
+  const testToken = async (c: ConsoleContext, form: Form): Promise<TokenResponse | string> => {
     const deps = c.var.deps;
-    const form = (await c.req.parseBody({ all: true })) as Form;
     const params = new Map([
       ['grant_type', 'client_credentials'],
       ['client_id', str(form, 'clientId')],
@@ -78,24 +88,25 @@ export function registerOrgPageRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor):
     ]);
     if (str(form, 'scope')) params.set('scope', str(form, 'scope'));
     const ip = deps.clientIp(c);
-    let token: TokenResponse;
     try {
-      // What /token does, with failures counted against this person at this address:
-      // nobody else's failed tests can lock them out, nor theirs anybody else.
       const key = await authenticateAttempt(deps, {
         authorization: undefined,
         form: params,
         ip,
         throttleKey: `console:${c.var.viewer.user.id}@${ip ?? 'unknown'}`,
       });
-      token = await clientCredentialsGrant(deps, key, params, ip);
+      return await clientCredentialsGrant(deps, key, params, ip);
     } catch (e) {
       if (!(e instanceof OAuthError)) throw e;
-      return integrate(c, {
-        ok: false,
-        message: `The token endpoint answered ${e.status} ${e.code}: ${e.description}`,
-      });
+      return `The token endpoint answered ${e.status} ${e.code}: ${e.description}`;
     }
+  };
+
+  app.get('/console/orgs/:org/integrate', (c) => integrate(c));
+  // Viewers may test a connection too: it changes nothing.
+  app.post('/console/orgs/:org/integrate/test', async (c) => {
+    const token = await testToken(c, (await c.req.parseBody({ all: true })) as Form);
+    if (typeof token === 'string') return integrate(c, { test: { ok: false, message: token } });
     const claims = JSON.parse(
       new TextDecoder().decode(
         Uint8Array.from(
@@ -105,9 +116,25 @@ export function registerOrgPageRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor):
       ),
     );
     return integrate(c, {
-      ok: true,
-      message: `It works: a ${token.expires_in}-second token with scope “${token.scope}”.`,
-      claims,
+      test: {
+        ok: true,
+        message: `It works: a ${token.expires_in}-second token with scope “${token.scope}”.`,
+        claims,
+      },
+    });
+  });
+
+  // The MCP connection test: a token for the key, then a real tools/list with it.
+  app.post('/console/orgs/:org/integrate/mcp-test', async (c) => {
+    const token = await testToken(c, (await c.req.parseBody({ all: true })) as Form);
+    if (typeof token === 'string') return integrate(c, { mcpTest: { ok: false, message: token } });
+    const tools = await listToolsFor(c.var.deps, token.access_token, requestMeta(c));
+    return integrate(c, {
+      mcpTest: {
+        ok: true,
+        message: `Connected: with scope “${token.scope}” this key sees ${tools.length} tool${tools.length === 1 ? '' : 's'}.`,
+        tools: tools.map((t) => ({ name: t.name, description: t.description })),
+      },
     });
   });
 }

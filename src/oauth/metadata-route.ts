@@ -33,6 +33,20 @@ export const metadataRoute = new Hono<AppEnv>();
 
 for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
   metadataRoute.get(path, async (c) => {
+    // The MCP SDK's discovery (it sends MCP-Protocol-Version) refuses RFC 8414 metadata
+    // without authorization_endpoint and response_types_supported, which an issuer with
+    // no authorization endpoint has not got. Told there is no metadata, it falls back to
+    // <issuer>/token — exactly keymint's — so its client-credentials flow works; every
+    // other client gets the metadata.
+    if (c.req.header('mcp-protocol-version') !== undefined) {
+      return c.json(
+        {
+          error: 'not_found',
+          error_description: 'no authorization-code metadata here: use the token endpoint at /token',
+        },
+        404,
+      );
+    }
     const { config, catalog, keyset } = c.var.deps;
     const body = JSON.stringify(authorizationServerMetadata(config, catalog, keyset.algorithms()));
     return cacheableJson(c, body, `"${(await sha256Hex(body)).slice(0, 32)}"`, METADATA_MAX_AGE);

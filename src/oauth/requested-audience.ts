@@ -27,7 +27,10 @@ export function requestedAudience(form: Map<string, string>, config: Config): st
   }
   const wanted = audience ?? resource;
   if (wanted === undefined) return config.apiAudience;
-  if (wanted === config.apiAudience) return wanted;
+  // URL libraries (the MCP SDK's among them) write `https://api.example` as
+  // `https://api.example/`: the same resource.
+  const bare = (u: string) => u.replace(/\/+$/, '');
+  if (wanted === config.apiAudience || bare(wanted) === bare(config.apiAudience)) return config.apiAudience;
   throw new OAuthError(
     'invalid_target',
     `unknown audience "${wanted.slice(0, 200)}"; this server issues tokens for ${config.apiAudience}`,

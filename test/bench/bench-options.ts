@@ -5,10 +5,10 @@ import { parseArgs } from 'node:util';
 export const ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 export type Alg = (typeof ALGS)[number];
 
-export const SECTIONS = ['token', 'usage', 'gateway', 'timing', 'federation'] as const;
+export const SECTIONS = ['token', 'usage', 'gateway', 'timing', 'federation', 'mcp'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-export const USAGE = `usage: npm run bench -- [--only token,usage,gateway,timing,federation] [--connections N] [--duration S]
+export const USAGE = `usage: npm run bench -- [--only token,usage,gateway,timing,federation,mcp] [--connections N] [--duration S]
                         [--rounds N] [--warmup S] [--samples N] [--alg RS256|ES256|EdDSA]… [--skip-es256]
                         [--cpu-prof DIR]
   sections (default all; --only may repeat or list several, comma-separated):
@@ -20,6 +20,7 @@ export const USAGE = `usage: npm run bench -- [--only token,usage,gateway,timing
              (target: no difference at p<0.01 combined)
     federation  keymint RFC 8693 token exchange (fresh GitHub-shaped ID token per request, cached
              JWKS) next to client_credentials on the same server: latency p50/p99 and req/s
+    mcp      MCP tools/call list_keys at /mcp vs GET /api/v1/orgs/{org}/keys on the same server
   --cpu-prof DIR  keymint and baseline servers write V8 CPU profiles (node --cpu-prof) to DIR
   defaults: 50 connections, 10 s per run, 3 rounds, 3 s warm-up, 500 samples, --alg RS256 --alg ES256`;
 

@@ -14,9 +14,9 @@ function load(side: Side, connections: number, duration: number): Promise<Result
       autocannon(
         {
           url: side.url,
-          method: 'POST',
+          method: side.method ?? 'POST',
           headers: side.headers,
-          body: side.body,
+          ...(side.method === 'GET' ? {} : { body: side.body }),
           connections,
           duration,
           timeout: 10,

@@ -3,6 +3,8 @@
 export interface Side {
   name: string;
   url: string;
+  /** POST unless said otherwise. */
+  method?: 'GET' | 'POST';
   headers: Record<string, string>;
   body: string;
   /** When set, every answer must be exactly this body; others count as errors. */

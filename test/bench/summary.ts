@@ -13,6 +13,7 @@ export function printSummary(
   gateway: PairResult | undefined,
   timing?: TimingResult,
   federation?: FederationResult,
+  mcp?: PairResult,
 ): void {
   console.log('\n== summary ==');
   for (const r of results) {
@@ -53,5 +54,11 @@ export function printSummary(
         `(client_credentials ${Math.round(federation.ccRps)} req/s p99 ${ms(federation.ccP99)} ms; ratio ${federation.ratioRps.toFixed(2)}; ` +
         `JWKS fetches during the rounds: ${federation.jwksFetches})` +
         (federation.valid ? '' : ' — INVALID'),
+    );
+  if (mcp)
+    console.log(
+      `MCP list_keys/API list: req/s ratio ${mcp.ratioRps.toFixed(2)}, p99 ratio ${mcp.ratioP99.toFixed(2)} ` +
+        `(MCP ${Math.round(mcp.aRps)} req/s p50 ${ms(mcp.aP50)} p99 ${ms(mcp.aP99)} ms, ` +
+        `API ${Math.round(mcp.bRps)} req/s p50 ${ms(mcp.bP50)} p99 ${ms(mcp.bP99)} ms)${mcp.valid ? '' : ' — INVALID'}`,
     );
 }

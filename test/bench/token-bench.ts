@@ -22,6 +22,8 @@
 //            (TRUST_PROXY=127.0.0.1/32) and each request carries its own X-Forwarded-For, so
 //            the per-address throttle does not interfere. Target: no difference at p < 0.01
 //            combined.
+//   mcp      MCP `tools/call list_keys` at /mcp against GET /api/v1/orgs/{org}/keys on one
+//            server with one read:keys token: what the protocol costs over the REST route.
 //   federation keymint's RFC 8693 token exchange (test/bench/federation-section.ts): a fake
 //            GitHub-shaped OIDC issuer in this process, a federation made with the CLI, and one
 //            fresh ID token per request (jti is single-use), signed before each timed run; the
@@ -45,6 +47,7 @@ import { setCpuProfDir } from './child-processes';
 import { abort, cleanUp, isAborting, onCleanup } from './cleanup';
 import { type FederationResult, federationPhase } from './federation-section';
 import { gatewayPhase } from './gateway-section';
+import { mcpPhase } from './mcp-section';
 import { startPeer } from './servers';
 import { signingFloor } from './signing-floor';
 import { printSummary } from './summary';
@@ -71,7 +74,8 @@ async function main(): Promise<number> {
     (has('token') ? o.algs.length : 0) +
     (has('usage') ? 1 : 0) +
     (has('gateway') ? 1 : 0) +
-    (has('federation') ? 1 : 0);
+    (has('federation') ? 1 : 0) +
+    (has('mcp') ? 1 : 0);
   // timing: set-up plus its requests at a generous 5 ms each.
   const timingBudget = has('timing') ? 120 + Math.ceil((2 * (200 + o.rounds * o.samples) * 5) / 1000) : 0;
   // federation: signing each run's ID tokens first (at most 150,000 at about 0.3 ms each).
@@ -103,12 +107,15 @@ async function main(): Promise<number> {
     ? await federationPhase(o, sql, adminUrl)
     : undefined;
 
-  printSummary(results, usage, gateway, timing, federation);
+  const mcp = has('mcp') ? await mcpPhase(o, sql, adminUrl) : undefined;
+
+  printSummary(results, usage, gateway, timing, federation, mcp);
   return results.every((r) => r.valid) &&
     usage?.valid !== false &&
     gateway?.valid !== false &&
     timing?.valid !== false &&
-    federation?.valid !== false
+    federation?.valid !== false &&
+    mcp?.valid !== false
     ? 0
     : 1;
 }

@@ -431,6 +431,37 @@ describe('console as an admin', () => {
     },
   );
 
+  it('Integrate’s MCP panel shows the endpoint and lists the tools a key would see', SLOW, async () => {
+    const { page } = admin;
+    const agent = await t.newKey(acme.id, { name: 'mcp agent', scopes: ['read:keys', 'write:keys'] });
+    secrets.push(agent.secret);
+    await page.goto(`${t.url}/console/orgs/${acme.slug}/integrate`);
+    const panel = page.getByRole('region', { name: 'MCP' });
+    expect(await textOf(panel)).toContain(`${t.url}/mcp`);
+    expect(await page.getByRole('textbox', { name: 'MCP JSON-RPC examples' }).inputValue()).toContain(
+      'tools/call',
+    );
+    expect(await page.getByRole('textbox', { name: 'MCP client configuration' }).inputValue()).toContain(
+      `${t.url}/mcp`,
+    );
+    await panel.getByLabel('MCP client ID').fill(agent.clientId);
+    await panel.getByLabel('MCP client secret').fill(agent.secret);
+    await panel.getByRole('button', { name: 'List the tools this key would see' }).click();
+    const tools = page.getByRole('list', { name: 'Tools this key would see' });
+    await tools.waitFor();
+    const names = (await tools.locator('code').allTextContents()).sort();
+    expect(names).toEqual([
+      'create_key',
+      'get_key',
+      'list_keys',
+      'revoke_key',
+      'rotate_key',
+      'update_key',
+      'whoami',
+    ]);
+    expect(await page.content()).not.toContain(agent.secret);
+  });
+
   it('switches organisation for a user in two orgs', SLOW, async () => {
     const { page } = admin;
     await page.goto(`${t.url}/console/orgs/acme/keys`);
@@ -530,9 +561,10 @@ describe('console as a viewer', () => {
   it('may run the connection test, which changes nothing', SLOW, async () => {
     const { page } = viewer;
     await page.goto(`${t.url}/console/orgs/acme/integrate`);
-    await page.getByLabel('Client ID').fill('km_0000000000000000000000');
-    await page.getByLabel('Client secret').fill('kms_wrong');
-    await page.getByRole('button', { name: 'Test connection' }).click();
+    const test = page.getByRole('region', { name: 'Connection test' });
+    await test.getByLabel('Client ID').fill('km_0000000000000000000000');
+    await test.getByLabel('Client secret').fill('kms_wrong');
+    await test.getByRole('button', { name: 'Test connection' }).click();
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('invalid_client');
   });

@@ -255,6 +255,17 @@ describe('invalid_scope and invalid_target', () => {
       expect(res.status).toBe(200);
     }
   });
+
+  it('treats a resource that differs from the API audience only by a trailing slash as that audience', async () => {
+    const res = await requestToken(t.app, key, { resource: 'http://issuer.test/' });
+    expect(res.status).toBe(200);
+    const { access_token } = await res.json();
+    expect(JSON.parse(Buffer.from(access_token.split('.')[1], 'base64url').toString()).aud).toBe(
+      'http://issuer.test',
+    );
+    const other = await requestToken(t.app, key, { resource: 'http://issuer.test/other' });
+    expect(other.status).toBe(400);
+  });
 });
 
 describe('method and path', () => {

@@ -48,6 +48,28 @@ describe('keymint on Cloudflare Workers', () => {
     expect(header.kid).toEqual(expect.any(String));
   });
 
+  it('answers MCP tools/list at /mcp for a token with read:keys', async () => {
+    const token = ((await (await exports.default.fetch(tokenRequest())).json()) as { access_token: string })
+      .access_token;
+    const res = await exports.default.fetch(
+      new Request(`${issuer}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'CF-Connecting-IP': '203.0.113.7',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      }),
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { result: { tools: { name: string }[] } };
+    expect(body.result.tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['whoami', 'list_keys', 'get_key']),
+    );
+  });
+
   it('publishes a JWKS the token verifies against with jose', async () => {
     const token = ((await (await exports.default.fetch(tokenRequest())).json()) as { access_token: string })
       .access_token;

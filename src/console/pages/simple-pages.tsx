@@ -6,6 +6,7 @@ import { UsageChart } from '../chart';
 import { when } from '../format';
 import { Alert, type Chrome, Csrf, Layout } from '../layout';
 import { actionsRunStep, actionsWorkflow, bearerCall, shellTokenSnippet } from './ci-snippets';
+import { McpPanel, type McpTestResult } from './mcp-panel';
 
 export function SignInPage(props: {
   chrome: Chrome;
@@ -184,6 +185,7 @@ export function IntegratePage(props: {
   issuer: string;
   audience: string;
   test?: { ok: boolean; message: string; claims?: Record<string, unknown> } | undefined;
+  mcpTest?: McpTestResult | undefined;
 }) {
   const token = `${props.issuer}/token`;
   const scope = 'read:subjects';
@@ -274,6 +276,12 @@ export function IntegratePage(props: {
           Copy
         </button>
       </p>
+      <McpPanel
+        issuer={props.issuer}
+        orgSlug={props.chrome.org?.slug ?? ''}
+        csrf={props.chrome.csrf ?? ''}
+        test={props.mcpTest}
+      />
     </Layout>
   );
 }
