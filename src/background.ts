@@ -1,5 +1,6 @@
 import { purgeExpiredSessions } from './auth/sessions';
 import { ChangeWatcher } from './changes/change-watcher';
+import { HEARTBEAT_MS } from './changes/instance-lease';
 import type { Deps } from './deps';
 import { purgeUsedSubjectTokens } from './federation/exchange-replay-guard';
 import { repeatedFailureLog } from './lib/repeated-failure-log';
@@ -19,17 +20,23 @@ export interface BackgroundOptions {
 
 /**
  * The timers of a long-running instance: usage flushes, the signing-key schedule, the
- * revocation purge, and the change watcher that reloads signing keys other instances
- * rotated. Returns a stop that flushes what is buffered, retrying for a bounded time.
+ * revocation purge, and the change watcher that keeps the instance's lease, drops its
+ * caches on every change and reloads signing keys other instances rotated. Returns a
+ * stop that flushes what is buffered, retrying for a bounded time.
  */
 export async function startBackground(deps: Deps, o: BackgroundOptions = {}): Promise<() => Promise<void>> {
   const nowMs = () => deps.clock.now().getTime();
+  // The watcher holds this instance's lease: while it keeps up with the change counter
+  // the token path may serve key rows from memory (see publishKeyChange).
   const watcher = new ChangeWatcher(
     deps.database,
     repeatedFailureLog(deps.log, 'change check', nowMs),
-    o.changePollMs ?? 500,
+    o.changePollMs ?? HEARTBEAT_MS,
+    deps.instance,
   );
-  watcher.onChange(() => deps.revocations.invalidate());
+  // Dropped before the change is acknowledged, so its changer answers only after this.
+  watcher.onDrop(() => deps.keyCache.drop());
+  watcher.onDrop(() => deps.revocations.invalidate());
   watcher.onChange(() => deps.keyset.refresh());
   await watcher.start();
 

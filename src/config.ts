@@ -100,6 +100,9 @@ export const configSchema = z
     EXTRA_SCOPES: scopeList.default([]),
     USAGE_ACCOUNTING: z.enum(['on', 'off']).default('on'),
     FEDERATION_ISSUERS: issuerList.default(['https://token.actions.githubusercontent.com']),
+    WORKER_PROCESSES: z
+      .union([z.literal('auto'), int(1, 256)], { error: 'must be a whole number from 1 to 256, or auto' })
+      .default(1),
   })
   .transform((e) => {
     const issuerUrl = e.ISSUER_URL ?? `http://localhost:${e.PORT}`;
@@ -119,10 +122,15 @@ export const configSchema = z
       federationIssuers: e.FEDERATION_ISSUERS,
       usageAccounting: e.USAGE_ACCOUNTING === 'on',
       extraScopes: e.EXTRA_SCOPES,
+      /** Node processes serving one port (PostgreSQL only); 'auto' is one per core. */
+      workerProcesses: e.WORKER_PROCESSES,
     };
   });
 
 export class ConfigError extends Error {}
+
+/** The names of every setting, as the environment spells them. */
+const SETTING_NAMES = Object.keys(configSchema.in.shape) as (keyof typeof configSchema.in.shape)[];
 
 const SECRET_SETTINGS = new Set(['KEYMINT_KEK', 'DATABASE_URL']);
 
@@ -133,7 +141,7 @@ const SECRET_SETTINGS = new Set(['KEYMINT_KEK', 'DATABASE_URL']);
  */
 export function parseConfig(source: Record<string, string | undefined>): Config {
   const picked: Record<string, string> = {};
-  for (const key of Object.keys(configSchema.in.shape)) {
+  for (const key of SETTING_NAMES) {
     const v = source[key];
     if (v !== undefined && v !== '') picked[key] = v;
   }
@@ -144,4 +152,170 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   // Never echo values that may hold secrets (the KEK, a database password).
   const got = SECRET_SETTINGS.has(name) ? '' : ` (got ${JSON.stringify(source[name] ?? '')})`;
   throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}${got}`);
+}
+
+/** A variable that looks like a misspelt setting: keymint ignores it, and says so. */
+export interface SettingWarning {
+  variable: string;
+  /** The setting it probably meant, when one is close. */
+  suggestion?: string;
+  message: string;
+}
+
+/** One setting as the server runs with it: never a secret's value. */
+export interface EffectiveSetting {
+  name: string;
+  value: string;
+  from: 'environment' | 'default';
+}
+
+/** Everything start-up reports about its settings: parsed, misspellings, and what is in effect. */
+export interface Settings {
+  config: Config;
+  warnings: SettingWarning[];
+  effective: EffectiveSetting[];
+}
+
+/**
+ * parseConfig, plus what start-up reports: warnings for variables that look like misspelt
+ * settings, and every setting's effective value and origin. Pure: the entry logs them.
+ */
+export function readSettings(source: Record<string, string | undefined>): Settings {
+  const config = parseConfig(source);
+  return { config, warnings: settingWarnings(source), effective: effectiveSettings(config, source) };
+}
+
+/** Variables keymint reads that are not settings: the GitHub Actions runtime's, the tests'. */
+const ALSO_READ = new Set([
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'TEST_DATABASE_URL',
+]);
+
+/** Variables that look like a misspelt setting (SIGNING_ALGO, TOKEN_TTL, DATABSE_URL, KEYMINT_KEY). */
+export function settingWarnings(source: Record<string, string | undefined>): SettingWarning[] {
+  const out: SettingWarning[] = [];
+  for (const variable of Object.keys(source).sort()) {
+    if ((SETTING_NAMES as string[]).includes(variable) || ALSO_READ.has(variable)) continue;
+    const suggestion = nearestSetting(variable);
+    if (suggestion === undefined) continue;
+    out.push(
+      suggestion
+        ? {
+            variable,
+            suggestion,
+            message: `${variable} is not a keymint setting and is ignored; did you mean ${suggestion}?`,
+          }
+        : { variable, message: `${variable} is not a keymint setting and is ignored (README.md lists them)` },
+    );
+  }
+  return out;
+}
+
+/**
+ * The setting `variable` probably meant; '' when it only claims to be keymint's
+ * (KEYMINT_…); undefined when it looks unrelated. Only close matches count: one edit for
+ * short names (PORT, HOST: HOME and PGPORT are someone else's), two for longer ones, or
+ * the leading words of a setting (TOKEN_TTL). Lower-case names only by their case.
+ */
+function nearestSetting(variable: string): string | undefined {
+  const names = SETTING_NAMES as string[];
+  const upper = variable.toUpperCase();
+  if (upper !== variable) return names.includes(upper) ? upper : undefined;
+  if (variable.startsWith('KEYMINT_') && names.includes(variable.slice('KEYMINT_'.length)))
+    return variable.slice('KEYMINT_'.length);
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const name of names) {
+    const d = editDistance(variable, name);
+    if (variable.length >= 4 && d <= (name.length >= 8 ? 2 : 1) && d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  if (best) return best;
+  const words = variable.split('_');
+  if (words.length >= 2) {
+    const longer = names.find((name) => {
+      const parts = name.split('_');
+      return parts.length > words.length && words.every((w, i) => parts[i] === w);
+    });
+    if (longer) return longer;
+    // A first word no other software uses: BCRYPT_ROUNDS, GRAPHQL_UPSTREAM_URL.
+    if (DISTINCT_FIRST_WORDS.has(words[0] as string))
+      return names.find((name) => name.startsWith(`${words[0]}_`));
+  }
+  return variable.startsWith('KEYMINT_') ? '' : undefined;
+}
+
+const DISTINCT_FIRST_WORDS = new Set(['BCRYPT', 'SIGNING', 'GRAPHQL', 'FEDERATION']);
+
+/** Edits (insert, delete, substitute, swap two neighbours) from a to b. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] ?? 0;
+  for (let i = 1; i <= a.length; i++) {
+    const row = d[i] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, at(i - 2, j - 2) + 1);
+      row[j] = v;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/** A URL with any password (in the user part or a `password` parameter) replaced. */
+export function withoutPassword(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  if (u.password) u.password = '***';
+  for (const key of [...u.searchParams.keys()]) if (/pass/i.test(key)) u.searchParams.set(key, '***');
+  return u.toString().replace(/%2A%2A%2A/g, '***');
+}
+
+const list = (items: readonly string[], none: string) => (items.length ? items.join(',') : none);
+
+/** How each setting is shown in the start-up log: never a secret, never a password. */
+const SHOWN: { [K in (typeof SETTING_NAMES)[number]]: (c: Config) => string } = {
+  PORT: (c) => String(c.port),
+  HOST: (c) => c.host,
+  ISSUER_URL: (c) => c.issuerUrl,
+  API_AUDIENCE: (c) => c.apiAudience,
+  DATABASE_URL: (c) => withoutPassword(c.databaseUrl),
+  KEYMINT_KEK: (c) => (c.kek ? '(set; not shown)' : 'keys/kek (generated on the first start)'),
+  SIGNING_ALG: (c) => c.signingAlg,
+  SIGNING_KEY_ROTATION_DAYS: (c) => String(c.signingKeyRotationDays),
+  TOKEN_TTL_SECONDS: (c) => String(c.tokenTtlSeconds),
+  BCRYPT_COST: (c) => String(c.bcryptCost),
+  TRUST_PROXY: (c) =>
+    list(
+      c.trustProxy.map((x) => x.text),
+      '(none: the socket address is the client)',
+    ),
+  GRAPHQL_UPSTREAM: (c) =>
+    c.graphqlUpstream ? withoutPassword(c.graphqlUpstream) : '(none: built-in schema)',
+  EXTRA_SCOPES: (c) => list(c.extraScopes, '(none)'),
+  USAGE_ACCOUNTING: (c) => (c.usageAccounting ? 'on' : 'off'),
+  FEDERATION_ISSUERS: (c) => list(c.federationIssuers, '(none)'),
+  WORKER_PROCESSES: (c) => String(c.workerProcesses),
+};
+
+export function effectiveSettings(
+  config: Config,
+  source: Record<string, string | undefined>,
+): EffectiveSetting[] {
+  return SETTING_NAMES.map((name) => ({
+    name,
+    value: SHOWN[name](config),
+    from: source[name] !== undefined && source[name] !== '' ? 'environment' : 'default',
+  }));
 }

@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
 import type { KeyLookup } from './api-keys/authenticate-key';
+import type { KeyCache } from './api-keys/key-cache';
 import type { SecretDigester } from './api-keys/secrets';
 import type { PasswordHasher } from './auth/password-hasher';
+import type { InstanceLease } from './changes/instance-lease';
 import type { Config } from './config';
 import type { SetupLink } from './console/setup-link';
 import type { Database, Db } from './db/database';
@@ -26,6 +28,10 @@ export interface Deps {
   /** Key-encryption key for signing keys at rest. */
   kek: CryptoKey;
   keyLookup: KeyLookup;
+  /** Keys that proved a secret on this instance, served while `instance`'s lease is current. */
+  keyCache: KeyCache;
+  /** This instance's lease on serving from memory (renewed by the change watcher; never on Workers). */
+  instance: InstanceLease;
   /** The key or federation a token names in client_id. */
   tokenClients: TokenClientLookup;
   /** Verification keys of keymint's own access tokens (the keyset; an unknown kid reloads it). */

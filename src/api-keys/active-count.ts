@@ -1,6 +1,7 @@
 import { and, count, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Executor } from '../db/database';
-import { apiKeys } from '../db/schema/index';
+import { apiKeys, type OrgRow } from '../db/schema/index';
+import { DomainError } from '../lib/domain-error';
 
 /** Keys that count against the limit: active or disabled (not expired, revoked or deleted). */
 export async function countLiveKeys(db: Executor, orgId: string, now: Date): Promise<number> {
@@ -16,4 +17,19 @@ export async function countLiveKeys(db: Executor, orgId: string, now: Date): Pro
       ),
     );
   return Number(row?.n ?? 0);
+}
+
+/**
+ * Refuses one more live key when `org` is at its limit. The caller holds the org row's
+ * lock (SELECT … FOR UPDATE) in the same transaction, so concurrent creates and imports
+ * cannot pass the limit together.
+ */
+export async function assertRoomForKey(tx: Executor, org: OrgRow, now: Date): Promise<void> {
+  const live = await countLiveKeys(tx, org.id, now);
+  if (live >= org.maxActiveKeys) {
+    throw new DomainError(
+      'active-key-limit',
+      `organisation ${org.slug} already has ${live} active or disabled keys (limit ${org.maxActiveKeys}); revoke or delete one first`,
+    );
+  }
 }

@@ -1,8 +1,11 @@
 import { eq, type SQL, sql } from 'drizzle-orm';
+import type { PasswordHasher } from '../auth/password-hasher';
 import type { Db } from '../db/database';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
 import { timingSafeEqual } from '../lib/encoding';
 import { ipAllowed, parseCidr } from '../lib/ip';
+import { proveImportedSecret } from './imported-secret';
+import type { KeyCache } from './key-cache';
 import { CLIENT_ID_RE, DUMMY_DIGEST, isWellFormedSecret, type SecretDigester } from './secrets';
 import { keyStatus } from './status';
 
@@ -14,7 +17,14 @@ import { keyStatus } from './status';
 export type KeyAuthResult =
   | { ok: true; key: ApiKeyRow }
   | { ok: false; reason: 'unknown'; key?: ApiKeyRow }
+  | { ok: false; reason: 'malformed'; description: string }
   | { ok: false; reason: 'revoked' | 'disabled' | 'expired' | 'ip'; key: ApiKeyRow; description: string };
+
+/**
+ * Said of a secret that cannot be a keymint secret (its checksum fails: a typo, a cut), for
+ * a keymint client id. It is decided before any lookup, so it says nothing about the key.
+ */
+export const MALFORMED_SECRET = 'malformed client secret';
 
 export type KeyLookup = (clientId: string) => Promise<ApiKeyRow | undefined>;
 
@@ -77,10 +87,61 @@ export async function authenticateKey(
   secret: string,
   ip: string | undefined,
   now: Date,
+  /** bcrypt, for the secrets of keys imported from another issuer (see imported-secret.ts). */
+  hasher: Pick<PasswordHasher, 'hash' | 'verify'>,
+  /** Keys that proved a secret on this instance before (Node with its change watcher only). */
+  cache?: KeyCache,
 ): Promise<KeyAuthResult> {
-  // Malformed ids and secrets (typos, truncation) fail without a lookup; this reveals
-  // nothing about which keys exist.
-  if (!CLIENT_ID_RE.test(clientId) || !isWellFormedSecret(secret)) return { ok: false, reason: 'unknown' };
+  // A client id that is not keymint's own can only be an imported key's.
+  if (!CLIENT_ID_RE.test(clientId)) {
+    const proof = await throughCache(cache, digest, clientId, secret, now, (d) =>
+      proveImportedSecret(lookup, d, hasher, clientId, secret, now),
+    );
+    return proof.ok ? standing(proof.key, ip, now) : proof;
+  }
+  // Malformed secrets (typos, truncation) fail without a lookup; this reveals nothing
+  // about which keys exist.
+  if (!isWellFormedSecret(secret)) return { ok: false, reason: 'malformed', description: MALFORMED_SECRET };
+  const proof = await throughCache(cache, digest, clientId, secret, now, (d) =>
+    proveSecret(lookup, d, clientId, secret, now),
+  );
+  return proof.ok ? standing(proof.key, ip, now) : proof;
+}
+
+type Proof = { ok: true; key: ApiKeyRow } | { ok: false; reason: 'unknown'; key?: ApiKeyRow };
+
+/**
+ * A key that proved this very secret before, from memory while the instance may serve
+ * from it; otherwise `prove` (the database read) decides and a success is remembered.
+ * A wrong secret or an unknown client id never finds an entry, so it always takes the
+ * same path as before: the read, the comparisons (and bcrypt for an imported id).
+ */
+async function throughCache(
+  cache: KeyCache | undefined,
+  digest: SecretDigester,
+  clientId: string,
+  secret: string,
+  now: Date,
+  prove: (digest: SecretDigester) => Promise<Proof>,
+): Promise<Proof> {
+  if (!cache?.serving()) return prove(digest);
+  const presented = await digest(secret);
+  const known = cache.get(clientId, presented, now);
+  if (known) return { ok: true, key: known };
+  const ticket = cache.ticket();
+  const proof = await prove(async () => presented);
+  if (proof.ok) cache.remember(ticket, clientId, presented, proof.key, now);
+  return proof;
+}
+
+/** A keymint secret (SHA-256 digests): one read, always two comparisons. */
+async function proveSecret(
+  lookup: KeyLookup,
+  digest: SecretDigester,
+  clientId: string,
+  secret: string,
+  now: Date,
+): Promise<Proof> {
   // The digest is computed while the query is in flight.
   const [key, presented] = await Promise.all([lookup(clientId), digest(secret)]);
   // Always two comparisons, whether or not the key exists, so timing says nothing.
@@ -93,6 +154,11 @@ export async function authenticateKey(
   if (!key || key.deletedAt || !(matchesCurrent || matchesPrevious)) {
     return key && !key.deletedAt ? { ok: false, reason: 'unknown', key } : { ok: false, reason: 'unknown' };
   }
+  return { ok: true, key };
+}
+
+/** Once the secret is proven: whether the key may have a token now, and if not, why. */
+function standing(key: ApiKeyRow, ip: string | undefined, now: Date): KeyAuthResult {
   const status = keyStatus(key, now);
   switch (status) {
     case 'revoked':

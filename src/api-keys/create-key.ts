@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/record-audit';
 import { type ApiKeyRow, apiKeys, orgs } from '../db/schema/index';
 import { checkFields, DomainError } from '../lib/domain-error';
 import { newId } from '../lib/ids';
-import { countLiveKeys } from './active-count';
+import { assertRoomForKey } from './active-count';
 import { resolveExpiry } from './expiry';
 import { validCidrs, validName, validTokenTtl } from './key-fields';
 import type { KeyServiceContext } from './key-service-context';
@@ -43,13 +43,7 @@ export async function createKey(
     const [org] = await tx.select().from(orgs).where(eq(orgs.id, orgId)).for('update');
     if (!org) throw new DomainError('not-found', 'no such organisation');
     const expiresAt = resolveExpiry(input, org, ctx.now);
-    const live = await countLiveKeys(tx, orgId, ctx.now);
-    if (live >= org.maxActiveKeys) {
-      throw new DomainError(
-        'active-key-limit',
-        `organisation ${org.slug} already has ${live} active or disabled keys (limit ${org.maxActiveKeys}); revoke or delete one first`,
-      );
-    }
+    await assertRoomForKey(tx, org, ctx.now);
     const [row] = await tx
       .insert(apiKeys)
       .values({

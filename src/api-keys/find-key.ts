@@ -3,7 +3,6 @@ import type { Executor } from '../db/database';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
 import { DomainError } from '../lib/domain-error';
 import { isStorableText } from '../lib/storable-text';
-import { CLIENT_ID_PREFIX } from './secrets';
 
 /**
  * A key of `orgId` by id or clientId. Another org's key is not-found, like a missing
@@ -18,7 +17,9 @@ export async function findKey(
   const notFound = () => new DomainError('not-found', `no key "${ref}" in this organisation`);
   // No key id holds what the database cannot store; asking would only fail there.
   if (!isStorableText(ref)) throw notFound();
-  const byRef = ref.startsWith(CLIENT_ID_PREFIX) ? eq(apiKeys.clientId, ref) : eq(apiKeys.id, ref);
+  // A key's id is `key_…`; anything else is a client id, keymint's (`km_…`) or the one an
+  // imported key brought from its issuer (which never starts with `key_`).
+  const byRef = ref.startsWith('key_') ? eq(apiKeys.id, ref) : eq(apiKeys.clientId, ref);
   const q = db
     .select()
     .from(apiKeys)

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit';
+import { publishKeyChange } from '../changes/publish-key-change';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
 import { DomainError, validationError } from '../lib/domain-error';
 import type { KeyServiceContext } from './key-service-context';
@@ -28,7 +29,7 @@ export async function rotateKey(
   }
   const secret = generateSecret();
   const digest = await digestSecret(secret);
-  const key = await ctx.db.transaction(async (tx) => {
+  const key = await publishKeyChange(ctx.db, async (tx, announce) => {
     const current = await keyToChange(tx, ctx, orgId, ref, 'rotate');
     const status = keyStatus(current, ctx.now);
     if (status === 'revoked' || status === 'expired') {
@@ -47,6 +48,9 @@ export async function rotateKey(
       .where(eq(apiKeys.id, current.id))
       .returning();
     if (!row) throw new Error('update returned no row');
+    // Instances remember which secret proved the key: with no grace the old one must
+    // stop everywhere before this answers, and with one it must stop when the grace ends.
+    await announce();
     await recordAudit(tx, ctx.now, {
       orgId,
       action: 'key.rotated',

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit';
-import { bumpChange } from '../changes/bump';
+import { publishKeyChange } from '../changes/publish-key-change';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
 import { checkFields, DomainError } from '../lib/domain-error';
 import { validCidrs, validName, validTokenTtl } from './key-fields';
@@ -37,7 +37,7 @@ export async function updateKey(
     ttl: () => (input.tokenTtlSeconds === undefined ? undefined : validTokenTtl(input.tokenTtlSeconds)),
   });
   if (scopes) assertMayGrant(ctx, scopes);
-  return ctx.db.transaction(async (tx) => {
+  return publishKeyChange(ctx.db, async (tx, announce) => {
     const current = await keyToChange(tx, ctx, orgId, ref, 'change');
     const status = keyStatus(current, ctx.now);
     if (status === 'revoked' || status === 'expired') {
@@ -71,9 +71,9 @@ export async function updateKey(
     if (events.length === 0) return current;
     const [row] = await tx.update(apiKeys).set(set).where(eq(apiKeys.id, current.id)).returning();
     if (!row) throw new Error('update returned no row');
-    // Other instances' gateways cache key state: any change (a disable, a re-enable,
-    // new scopes or ranges) must reach them.
-    await bumpChange(tx);
+    // Instances cache key rows for /token and the gateway: any change (a disable, a
+    // re-enable, new scopes, ranges or lifetime) must reach them before this answers.
+    await announce();
     for (const e of events) {
       await recordAudit(tx, ctx.now, {
         orgId,

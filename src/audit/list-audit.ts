@@ -35,10 +35,11 @@ function instant(field: string, text: string): Date {
   return at;
 }
 
-/** An org's audit events, newest first; `action` may end in `.*` (e.g. `key.*`). */
-export async function listAuditEvents(db: Executor, orgId: string, q: AuditQuery) {
-  const limit = q.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw validationError('limit', 'must be 1–200');
+/**
+ * The conditions of an audit query but its cursor: the org, an action (which may end
+ * in `.*`, e.g. `key.*`), an actor, a target and a time window.
+ */
+export function auditConditions(orgId: string, q: AuditQuery): (SQL | undefined)[] {
   const storable = (field: 'action' | 'actorId' | 'targetId') => () => {
     const v = q[field];
     if (v !== undefined && !isStorableText(v)) throw validationError(field, UNSTORABLE_TEXT_MESSAGE);
@@ -56,6 +57,26 @@ export async function listAuditEvents(db: Executor, orgId: string, q: AuditQuery
   if (q.targetId) where.push(eq(auditEvents.targetId, q.targetId));
   if (q.since) where.push(gte(auditEvents.at, instant('since', q.since)));
   if (q.until) where.push(lt(auditEvents.at, instant('until', q.until)));
+  return where;
+}
+
+/** A stored row as the API shows it. */
+export const auditView = (e: typeof auditEvents.$inferSelect): AuditEventView => ({
+  id: e.id,
+  at: e.at.toISOString(),
+  action: e.action,
+  actor: { type: e.actorType, id: e.actorId },
+  target: { type: e.targetType, id: e.targetId },
+  ip: e.ip,
+  userAgent: e.userAgent,
+  details: e.details,
+});
+
+/** An org's audit events, newest first; `action` may end in `.*` (e.g. `key.*`). */
+export async function listAuditEvents(db: Executor, orgId: string, q: AuditQuery) {
+  const limit = q.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw validationError('limit', 'must be 1–200');
+  const where = auditConditions(orgId, q);
   if (q.cursor) {
     const { at, id } = decodeCursor(q.cursor);
     where.push(or(lt(auditEvents.at, at), and(eq(auditEvents.at, at), lt(auditEvents.id, id))));
@@ -68,16 +89,7 @@ export async function listAuditEvents(db: Executor, orgId: string, q: AuditQuery
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const items: AuditEventView[] = page.map((e) => ({
-    id: e.id,
-    at: e.at.toISOString(),
-    action: e.action,
-    actor: { type: e.actorType, id: e.actorId },
-    target: { type: e.targetType, id: e.targetId },
-    ip: e.ip,
-    userAgent: e.userAgent,
-    details: e.details,
-  }));
+  const items = page.map(auditView);
   return {
     items,
     nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.id) : null,

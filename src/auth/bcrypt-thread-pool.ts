@@ -32,25 +32,28 @@ export function threadPoolHasher(
   threads = Math.max(1, Math.min(2, availableParallelism() - 1)),
 ): PasswordHasher {
   const source = workerSource(createRequire(import.meta.url).resolve('bcryptjs'));
-  const workers = Array.from({ length: threads }, () => {
-    const w = new Worker(source, { eval: true });
-    w.unref();
-    return w;
-  });
+  // Threads start on first use: a worker thread holds ~10 MB, and an instance that only
+  // issues tokens may never hash a password.
+  const workers: Worker[] = [];
   const pending = new Map<number, Pending>();
   let nextId = 0;
-  const free = [...workers];
-  for (const w of workers) {
+  const free: Worker[] = [];
+  const spawn = () => {
+    const w = new Worker(source, { eval: true });
+    w.unref();
+    workers.push(w);
+    free.push(w);
     w.on('message', (m: { id: number; result?: string | boolean; error?: string }) => {
       const p = pending.get(m.id);
       pending.delete(m.id);
       if (m.error !== undefined) p?.reject(new Error(m.error));
       else p?.resolve(m.result as string | boolean);
     });
-  }
+  };
   const runner = new BoundedRunner(threads, 64);
   const call = (message: Record<string, unknown>) =>
     runner.run(async () => {
+      if (free.length === 0 && workers.length < threads) spawn();
       const w = free.pop() as Worker;
       try {
         return await new Promise<string | boolean>((resolve, reject) => {

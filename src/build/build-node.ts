@@ -35,9 +35,23 @@ function sameFiles(outputs: Map<string, Uint8Array>): boolean {
 }
 
 /**
- * Bundles our code into ES modules, a chunk per command that main loads on demand
- * (dependencies stay in node_modules, so PGlite finds its wasm and the bcrypt worker finds
- * bcryptjs as they do from source).
+ * Dependencies that stay in node_modules: PGlite finds its wasm and data files beside its
+ * own module, and the bcrypt worker resolves bcryptjs by path.
+ */
+const KEPT_EXTERNAL = ['@electric-sql/pglite', 'bcryptjs'];
+
+/**
+ * CommonJS dependencies inside an ES module bundle still call require() (for Node's
+ * built-in modules): every output file gets one of its own.
+ */
+const REQUIRE_BANNER =
+  "import { createRequire as __keymintCreateRequire } from 'node:module'; const require = __keymintCreateRequire(import.meta.url);";
+
+/**
+ * Bundles our code and our dependencies (all but KEPT_EXTERNAL) into ES modules, a chunk
+ * per command that main loads on demand: Node then reads a few large files at start
+ * rather than resolving and compiling hundreds of small ones, which was most of the
+ * start-up time.
  * Leaves dist/node/ alone when nothing changed, and otherwise swaps in a complete new
  * directory, so a process starting meanwhile never reads a half-written file.
  */
@@ -53,7 +67,8 @@ export async function buildNode(): Promise<{ changed: boolean }> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    external: KEPT_EXTERNAL,
+    banner: { js: REQUIRE_BANNER },
     // Stack traces map back to src/ with NODE_OPTIONS=--enable-source-maps.
     sourcemap: 'linked',
     write: false,

@@ -14,7 +14,12 @@ export function parseCommand<O extends Options>(argv: string[], options: O, usag
       strict: true,
     });
   } catch (e) {
-    throw usageError(`${(e as Error).message.split('\n')[0]}; usage: ${usage}`);
+    // Node's first sentence says what is wrong; its advice on '--' fits no keymint option.
+    const what = ((e as Error).message.split('\n')[0] as string).replace(
+      /\. To specify a positional .*$/,
+      '',
+    );
+    throw usageError(`${what}; usage: ${usage}`);
   }
 }
 

@@ -1,29 +1,55 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { type Config, parseConfig } from '../config';
+import { type Config, readSettings, type Settings } from '../config';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { readMigrations } from '../db/migrations-dir';
+import { databaseFailure } from '../entry/startup-failure';
 import { DEFAULT_KEK_PATH } from '../signing/kek-file';
 import type { CliIo } from './cli-io';
 
 /**
  * The settings of io.env, with an embedded database's relative directory made absolute
- * against io.cwd (the process's own directory is not the caller's in a test).
+ * against io.cwd (the process's own directory is not the caller's in a test), and what
+ * start-up reports about them.
  */
-export function cliConfig(io: Pick<CliIo, 'env' | 'cwd'>): Config {
-  const config = parseConfig(io.env);
+export function cliSettings(io: Pick<CliIo, 'env' | 'cwd'>): Settings {
+  const settings = readSettings(io.env);
   const prefix = 'pglite://';
-  if (!config.databaseUrl.startsWith(prefix)) return config;
+  const { config } = settings;
+  if (!config.databaseUrl.startsWith(prefix)) return settings;
   const dir = config.databaseUrl.slice(prefix.length) || './data';
-  return { ...config, databaseUrl: `${prefix}${isAbsolute(dir) ? dir : resolve(io.cwd, dir)}` };
+  return {
+    ...settings,
+    config: { ...config, databaseUrl: `${prefix}${isAbsolute(dir) ? dir : resolve(io.cwd, dir)}` },
+  };
 }
+
+export const cliConfig = (io: Pick<CliIo, 'env' | 'cwd'>): Config => cliSettings(io).config;
 
 /** keys/kek of the embedded set-up, under io.cwd. */
 export const kekPath = (io: Pick<CliIo, 'cwd'>): string => join(io.cwd, DEFAULT_KEK_PATH);
 
 /**
- * Runs `fn` with the database of DATABASE_URL, migrated first (as `serve` does), and
- * closes it after; an embedded directory held by a server is refused by the lock.
+ * Opens DATABASE_URL's database and applies pending migrations (as `serve` does); a
+ * database that is missing, unreachable or refusing the login is told as what to do.
+ */
+export async function openMigrated(
+  io: CliIo,
+  config: Config,
+  command: string,
+): Promise<{ database: Database; applied: string[] }> {
+  const database = await io.openDatabase(config.databaseUrl, `keymint ${command}`);
+  try {
+    return { database, applied: await migrate(database, readMigrations()) };
+  } catch (e) {
+    await database.close().catch(() => {});
+    throw databaseFailure(e, config.databaseUrl) ?? e;
+  }
+}
+
+/**
+ * Runs `fn` with the database of DATABASE_URL, migrated first, and closes it after; an
+ * embedded directory held by a server is refused by the lock.
  */
 export async function withDatabase<T>(
   io: CliIo,
@@ -31,9 +57,8 @@ export async function withDatabase<T>(
   fn: (database: Database, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = cliConfig(io);
-  const database = await io.openDatabase(config.databaseUrl, `keymint ${command}`);
+  const { database } = await openMigrated(io, config, command);
   try {
-    await migrate(database, readMigrations());
     return await fn(database, config);
   } finally {
     await database.close();

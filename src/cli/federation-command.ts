@@ -16,26 +16,13 @@ import { usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { withDatabase } from './context';
 import { print, table } from './output';
+import { FEDERATION_USAGE } from './usage';
 
-const USAGE = {
-  create:
-    'keymint federation create --org <slug> --name <name> --issuer <url> [--audience <aud>] [--subject <pattern>] --claim <name>=<value>… --scope <scope>… [--ttl <seconds>] [--json]',
-  list: 'keymint federation list --org <slug> [--status active|disabled|revoked|all] [--json]',
-  show: 'keymint federation show <federation> --org <slug> [--json]',
-  disable: 'keymint federation disable <federation> --org <slug> [--json]',
-  enable: 'keymint federation enable <federation> --org <slug> [--json]',
-  revoke: 'keymint federation revoke <federation> --org <slug> [--json]',
-  delete: 'keymint federation delete <federation> --org <slug>',
-};
+const USAGE = Object.fromEntries(Object.entries(FEDERATION_USAGE).map(([k, u]) => [k, u.usage])) as Record<
+  keyof typeof FEDERATION_USAGE,
+  string
+>;
 type Sub = keyof typeof USAGE;
-
-const HELP = `keymint federation — trust policies: a CI job's OIDC ID token in, a keymint token out, no secret
-
-  ${Object.values(USAGE).join('\n  ')}
-
-<federation> is a federation's id or its clientId (kmf_…). --claim pins an ID-token claim to an
-exact value and may repeat; a federation for GitHub must pin repository_id and repository_owner_id
-(gh api repos/OWNER/REPO --jq .id,.owner.id prints both).`;
 
 function context(io: CliIo, database: Database, config: Config): FederationServiceContext {
   return federationContext(
@@ -107,10 +94,6 @@ async function onOne(
 
 export async function federationCommand(argv: string[], io: CliIo): Promise<void> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help' || rest.includes('--help')) {
-    io.stdout.write(`${sub && Object.hasOwn(USAGE, sub) ? `usage: ${USAGE[sub as Sub]}` : HELP}\n`);
-    return;
-  }
   switch (sub) {
     case 'create': {
       const { values, positionals } = parseCommand(
@@ -237,6 +220,8 @@ export async function federationCommand(argv: string[], io: CliIo): Promise<void
         (_f, ref) => `Deleted federation ${ref} (the audit log keeps it)`,
       );
     default:
-      throw usageError(`unknown federation command "${sub}"; one of: ${Object.keys(USAGE).join(', ')}`);
+      throw usageError(
+        `${sub ? `unknown federation command "${sub}"` : 'a federation command is required'}; one of: ${Object.keys(USAGE).join(', ')} (keymint federation --help)`,
+      );
   }
 }

@@ -1,11 +1,13 @@
 import { startStandaloneGateway } from '../entry/standalone-gateway';
+import { listenFailure } from '../entry/startup-failure';
 import { createLog } from '../lib/log';
 import { parseCommand, required, wholeNumber } from './args';
 import { CliError, usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { cliConfig } from './context';
+import { GATEWAY_USAGE } from './usage';
 
-const USAGE = 'keymint gateway --issuer <url> [--upstream <url>] [--port <n>]';
+const USAGE = GATEWAY_USAGE.usage;
 
 /** Starts the gateway alone and hands its stop to io, as `serve` does. */
 export async function gatewayCommand(argv: string[], io: CliIo): Promise<void> {
@@ -45,6 +47,12 @@ export async function gatewayCommand(argv: string[], io: CliIo): Promise<void> {
       createLog((line) => io.stderr.write(`${line}\n`)),
     );
   } catch (e) {
+    if (listenFailure(e, config.host, port)?.code === 'port-in-use')
+      throw new CliError(
+        `port ${port} is in use: stop the other process or choose a free port with --port`,
+        1,
+        'port-in-use',
+      );
     throw new CliError(`cannot start the gateway: ${(e as Error).message}`);
   }
   io.keepRunning(gateway.stop);

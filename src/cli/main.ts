@@ -1,8 +1,9 @@
 import type { CliIo } from './cli-io';
+import { COMMAND_HELP } from './usage';
 
 type Command = (argv: string[], io: CliIo) => Promise<void>;
 
-// Loaded on demand: `help` and `token` (a CI step) need neither the database drivers nor
+// Loaded on demand: `--help` and `token` (a CI step) need neither the database drivers nor
 // the server, and the build splits each command into a chunk of its own.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve-command')).serveCommand,
@@ -16,28 +17,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   federation: async () => (await import('./federation-command')).federationCommand,
 };
 
-const HELP = `keymint — API keys in, short-lived JWTs out
+/** Commands that read keymint's settings from the environment, and so warn about misspelt ones. */
+const READS_SETTINGS = new Set(['migrate', 'org', 'key', 'signing-keys', 'user', 'gateway', 'federation']);
 
-  serve                      serve on $HOST:$PORT (applies pending migrations first)
-  migrate                    apply pending migrations
-  org create <slug>          [--name <name>] [--max-active-keys <n>]
-  user create                --org <slug> --email <email> --role admin|viewer --password-stdin
-  key create                 --org <slug> --name <name> --scope <scope>… [--expires-in …] [--expires-at …] [--ttl <s>] [--allow-ip <cidr>]…
-  key list                   --org <slug> [--status active|disabled|expired|revoked|all]
-  key rotate <key>           --org <slug> [--grace-period <seconds>]
-  key revoke <key>           --org <slug>
-  federation create          --org <slug> --name <n> --issuer <url> [--audience <aud>] [--subject <pattern>] --claim <name>=<value>… --scope <s>… [--ttl <s>]
-  federation list            --org <slug> [--status active|disabled|revoked|all]
-  federation show|disable|enable|revoke|delete <federation>  --org <slug>   (<federation> = id or kmf_… clientId)
-  signing-keys list
-  signing-keys rotate        [--now]   promote the next key once published a JWKS max-age; --now at once (compromised key)
-  signing-keys retire <kid>  remove a compromised key from the JWKS at once
-  gateway                    --issuer <url> [--upstream <url>] [--port <n>]   the gateway alone
-  token                      --issuer <url> --client-id <id> --client-secret-stdin [--scope <s>…] [--audience <a>]
-  token                      --issuer <url> --client-id <kmf_…> --github-oidc [--id-token-audience <aud>] [--scope <s>…] [--audience <a>]
-                             in a GitHub Actions job with \`permissions: id-token: write\`: no secret at all
-
-Every command takes --json. Configuration comes from the environment (see README.md).`;
+/** The arguments before `--`: what follows it is an operand (a kid may start with "-"). */
+const options = (argv: string[]) => {
+  const end = argv.indexOf('--');
+  return end === -1 ? argv : argv.slice(0, end);
+};
 
 /**
  * Runs one keymint command and resolves to its exit code; everything it touches comes
@@ -46,28 +33,52 @@ Every command takes --json. Configuration comes from the environment (see README
  */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  const json = options(argv).includes('--json');
+  const fail = (command: string, message: string, exitCode: number, code: string): number => {
+    io.stderr.write(
+      json ? `${JSON.stringify({ error: { code, message } })}\n` : `keymint${command}: ${message}\n`,
+    );
+    return exitCode;
+  };
+
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`${(await import('./help')).keymintVersion()}\n`);
+    return 0;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    io.stdout.write(`${HELP}\n`);
+    const help = await import('./help');
+    // `keymint help key create` is `keymint key create --help`.
+    const text = (rest[0] && help.commandHelp(rest[0], rest[1])) || help.topHelp();
+    // No command at all is a misuse: the help goes to stderr, exit 2.
+    (name ? io.stdout : io.stderr).write(`${text}\n`);
     return name ? 0 : 2;
   }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!load) {
-    io.stderr.write(`keymint: unknown command "${name}"; run \`npm run keymint -- help\`\n`);
-    return 2;
+  if (!load) return fail('', `unknown command "${name}"; \`keymint --help\` lists the commands`, 2, 'usage');
+
+  const sub = COMMAND_HELP[name]?.subs && rest[0] && !rest[0].startsWith('-') ? rest[0] : undefined;
+  const asked = options(rest);
+  if (asked.includes('--help') || asked.includes('-h') || (sub === 'help' && rest.length === 1)) {
+    const { commandHelp } = await import('./help');
+    io.stdout.write(`${commandHelp(name, sub)}\n`);
+    return 0;
+  }
+  if (READS_SETTINGS.has(name)) {
+    const { settingWarnings } = await import('../config');
+    for (const w of settingWarnings(io.env)) {
+      io.stderr.write(
+        json
+          ? `${JSON.stringify({ warning: { code: 'unknown-setting', message: w.message } })}\n`
+          : `keymint: warning: ${w.message}\n`,
+      );
+    }
   }
   try {
     await (await load())(rest, io);
     return 0;
   } catch (e) {
     const { errorMessage } = await import('./error-message');
-    const { message, code } = errorMessage(e);
-    const sub =
-      rest[0] &&
-      !rest[0].startsWith('-') &&
-      ['org', 'user', 'key', 'signing-keys', 'federation'].includes(name)
-        ? ` ${rest[0]}`
-        : '';
-    io.stderr.write(`keymint ${name}${sub}: ${message}\n`);
-    return code;
+    const { message, code, errorCode } = errorMessage(e);
+    return fail(` ${name}${sub ? ` ${sub}` : ''}`, message, code, errorCode);
   }
 }

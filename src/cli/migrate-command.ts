@@ -1,19 +1,16 @@
-import { migrate } from '../db/migrate';
-import { readMigrations } from '../db/migrations-dir';
 import { parseCommand } from './args';
 import { usageError } from './cli-error';
 import type { CliIo } from './cli-io';
-import { cliConfig } from './context';
+import { cliConfig, openMigrated } from './context';
 import { print } from './output';
+import { MIGRATE_USAGE } from './usage';
 
 export async function migrateCommand(argv: string[], io: CliIo): Promise<void> {
-  const { values, positionals } = parseCommand(argv, {}, 'keymint migrate [--json]');
+  const { values, positionals } = parseCommand(argv, {}, MIGRATE_USAGE.usage);
   if (positionals.length > 0)
-    throw usageError(`unexpected argument "${positionals[0]}"; usage: keymint migrate`);
-  const config = cliConfig(io);
-  const database = await io.openDatabase(config.databaseUrl, 'keymint migrate');
+    throw usageError(`unexpected argument "${positionals[0]}"; usage: ${MIGRATE_USAGE.usage}`);
+  const { database, applied } = await openMigrated(io, cliConfig(io), 'migrate');
   try {
-    const applied = await migrate(database, readMigrations());
     print(io.stdout, !!values.json, { applied }, () =>
       applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.',
     );

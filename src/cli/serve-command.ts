@@ -1,20 +1,28 @@
-import { startNodeServer } from '../entry/node';
+import { servesItself } from '../entry/worker-processes';
 import { createLog } from '../lib/log';
 import { parseCommand } from './args';
 import { usageError } from './cli-error';
 import type { CliIo } from './cli-io';
-import { cliConfig, kekPath } from './context';
+import { cliSettings, kekPath } from './context';
+import { SERVE_USAGE } from './usage';
 
 /** Starts the server and hands its stop to io: the bin entry stops it on SIGTERM/SIGINT. */
 export async function serveCommand(argv: string[], io: CliIo): Promise<void> {
-  const { positionals } = parseCommand(argv, {}, 'keymint serve');
+  const { positionals } = parseCommand(argv, {}, SERVE_USAGE.usage);
   if (positionals.length > 0)
-    throw usageError(`unexpected argument "${positionals[0]}"; usage: keymint serve`);
+    throw usageError(`unexpected argument "${positionals[0]}"; usage: ${SERVE_USAGE.usage}`);
   const log = createLog((line) => io.stderr.write(`${line}\n`));
-  const server = await startNodeServer(cliConfig(io), log, {
-    openDatabase: (url, command) => io.openDatabase(url, command),
+  const { config, warnings, effective } = cliSettings(io);
+  // The embedded database takes about half a second to start: it opens while the server's
+  // modules load. (A primary of several worker processes opens none: they do.)
+  const opening = servesItself(config) ? io.openDatabase(config.databaseUrl, 'keymint serve') : undefined;
+  opening?.catch(() => {}); // its failure is reported where the server awaits it
+  const { startServing } = await import('../entry/cluster');
+  const server = await startServing(config, log, {
+    openDatabase: (url, command) => opening ?? io.openDatabase(url, command),
     print: (text) => io.stdout.write(text),
     kekPath: kekPath(io),
+    settings: { warnings, effective },
   });
   io.keepRunning(server.stop);
 }

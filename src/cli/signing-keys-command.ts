@@ -10,9 +10,11 @@ import { usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { kekPath, withDatabase } from './context';
 import { print, table } from './output';
+import { SIGNING_KEYS_USAGE } from './usage';
 
-const USAGE =
-  'keymint signing-keys list | rotate [--now] | retire [--json] [--] <kid>  (a kid starting with "-" goes after --)';
+const USAGE = Object.values(SIGNING_KEYS_USAGE)
+  .map((u) => u.usage)
+  .join(' · ');
 
 const view = (k: SigningKeyRow) => ({
   kid: k.kid,
@@ -37,15 +39,18 @@ const earlyWarning = (kid: string, publishedSeconds: number) =>
 
 export async function signingKeysCommand(argv: string[], io: CliIo): Promise<void> {
   const [sub, ...rest] = argv;
-  const { values, positionals } = parseCommand(rest, { now: { type: 'boolean' } }, USAGE);
   if (sub !== 'list' && sub !== 'rotate' && sub !== 'retire')
-    throw usageError(`unknown signing-keys command "${sub ?? ''}"; usage: ${USAGE}`);
-  if (values.now && sub !== 'rotate') throw usageError(`--now goes with rotate only; usage: ${USAGE}`);
+    throw usageError(
+      `${sub ? `unknown signing-keys command "${sub}"` : 'a signing-keys command is required'}; usage: ${USAGE}`,
+    );
+  const usage = SIGNING_KEYS_USAGE[sub].usage;
+  const { values, positionals } = parseCommand(rest, { now: { type: 'boolean' } }, usage);
+  if (values.now && sub !== 'rotate') throw usageError(`--now goes with rotate only; usage: ${usage}`);
   const wanted = sub === 'retire' ? 1 : 0;
   if (positionals.length > wanted)
-    throw usageError(`unexpected argument "${positionals[wanted]}"; usage: ${USAGE}`);
+    throw usageError(`unexpected argument "${positionals[wanted]}"; usage: ${usage}`);
   const kid = positionals[0];
-  if (sub === 'retire' && !kid) throw usageError(`<kid> is required; usage: ${USAGE}`);
+  if (sub === 'retire' && !kid) throw usageError(`<kid> is required; usage: ${usage}`);
   const json = !!values.json;
 
   await withDatabase(io, `signing-keys ${sub}`, async ({ db }, config) => {

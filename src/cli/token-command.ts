@@ -1,4 +1,4 @@
-import { isWellFormedSecret, SECRET_LENGTH, SECRET_PREFIX } from '../api-keys/secrets';
+import { CLIENT_ID_RE, isWellFormedSecret, SECRET_LENGTH, SECRET_PREFIX } from '../api-keys/secrets';
 import { BASE62_RE } from '../lib/base62';
 import { parseCommand, readStdin, required } from './args';
 import { CliError, usageError } from './cli-error';
@@ -6,15 +6,9 @@ import type { CliIo } from './cli-io';
 import { githubIdToken } from './github-id-token';
 import { print } from './output';
 import { postToToken, type TokenAnswer } from './token-endpoint';
+import { TOKEN_USAGE } from './usage';
 
-const USAGE =
-  'keymint token --issuer <url> --client-id <id> (--client-secret-stdin | --github-oidc [--id-token-audience <aud>]) [--scope <s>…] [--audience <a>] [--json]';
-
-const HELP = `Prints only the access token, for a CI step to capture; exits non-zero when there is none.
-  --client-secret-stdin   a key's secret on standard input (never on the command line); a typo is caught first
-  --github-oidc           in a GitHub Actions job with \`permissions: id-token: write\`: exchanges the job's ID
-                          token under a federation (kmf_… client id); no secret at all
-  --id-token-audience     the audience asked of GitHub for the ID token (default: --issuer, a federation's default)`;
+const USAGE = TOKEN_USAGE.usage;
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
@@ -25,10 +19,6 @@ const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
  * its GitHub Actions ID token instead (RFC 8693), and no secret exists at all.
  */
 export async function tokenCommand(argv: string[], io: CliIo): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout.write(`usage: ${USAGE}\n${HELP}\n`);
-    return;
-  }
   const { values, positionals } = parseCommand(
     argv,
     {
@@ -71,8 +61,11 @@ async function clientCredentials(
   extra: URLSearchParams,
 ): Promise<TokenAnswer> {
   const secret = await readStdin(io, 'client secret');
-  // A typo is caught here, by the checksum, and told apart from a wrong secret.
-  if (!isWellFormedSecret(secret)) throw new CliError(`${mistyped(secret)}; nothing was sent`);
+  // A typo in a keymint key's secret is caught here, by the checksum, and told apart from
+  // a wrong secret. A key imported from another issuer keeps that issuer's id and secret,
+  // which carries no checksum: it goes to /token as it is.
+  if (CLIENT_ID_RE.test(clientId) && !isWellFormedSecret(secret))
+    throw new CliError(`${mistyped(secret)}; nothing was sent`, 1, 'malformed-secret');
   const encode = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   for (const [k, v] of extra) form.set(k, v);

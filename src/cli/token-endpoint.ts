@@ -28,18 +28,24 @@ export async function postToToken(
       body: form,
     });
   } catch (e) {
-    throw new CliError(`cannot reach ${issuer}/token: ${(e as Error).cause ?? (e as Error).message}`);
+    throw new CliError(
+      `cannot reach ${issuer}/token: ${(e as Error).cause ?? (e as Error).message}`,
+      1,
+      'issuer-unreachable',
+    );
   }
   const text = await res.text();
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    throw new CliError(`${issuer}/token answered ${res.status} with a non-JSON body`);
+    throw new CliError(`${issuer}/token answered ${res.status} with a non-JSON body`, 1, 'token-refused');
   }
   if (!res.ok || typeof json.access_token !== 'string') {
     throw new CliError(
       `token request refused (${res.status} ${json.error ?? ''}): ${json.error_description ?? text.slice(0, 200)}`,
+      1,
+      'token-refused',
     );
   }
   return json as TokenAnswer;

@@ -1,4 +1,5 @@
 import { operatorActor } from '../audit/actor';
+import { createInvite } from '../auth/invites';
 import { inlineHasher } from '../auth/password-hasher';
 import { createUser } from '../auth/users';
 import { findOrg } from '../orgs/find-org';
@@ -7,13 +8,18 @@ import { usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { withDatabase } from './context';
 import { print } from './output';
+import { USER_USAGE } from './usage';
 
-const USAGE =
-  'keymint user create --org <slug> --email <email> --role admin|viewer --password-stdin [--json]';
+const USAGE = USER_USAGE.create.usage;
+const INVITE_USAGE = USER_USAGE.invite.usage;
 
 export async function userCommand(argv: string[], io: CliIo): Promise<void> {
   const [sub, ...rest] = argv;
-  if (sub !== 'create') throw usageError(`unknown user command "${sub ?? ''}"; usage: ${USAGE}`);
+  if (sub === 'invite') return inviteCommand(rest, io);
+  if (sub !== 'create')
+    throw usageError(
+      `${sub ? `unknown user command "${sub}"` : 'a user command is required'}; usage: ${USAGE} | ${INVITE_USAGE}`,
+    );
   const { values, positionals } = parseCommand(
     rest,
     {
@@ -59,6 +65,42 @@ export async function userCommand(argv: string[], io: CliIo): Promise<void> {
       created
         ? `Created user ${user.email} (${user.id}), ${role} of ${org.slug}`
         : `${user.email} is now ${role} of ${org.slug}`,
+    );
+  });
+}
+
+/** `user invite`: the console's invite, for an operator: the link to pass on, shown once. */
+async function inviteCommand(argv: string[], io: CliIo): Promise<void> {
+  const { values, positionals } = parseCommand(
+    argv,
+    { org: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' } },
+    INVITE_USAGE,
+  );
+  if (positionals.length > 0)
+    throw usageError(`unexpected argument "${positionals[0]}"; usage: ${INVITE_USAGE}`);
+  const orgRef = required(values.org, '--org', INVITE_USAGE);
+  const email = required(values.email, '--email', INVITE_USAGE);
+  const role = required(values.role, '--role', INVITE_USAGE);
+  await withDatabase(io, 'user invite', async ({ db }, config) => {
+    const org = await findOrg(db, orgRef);
+    const { invite, token } = await createInvite(db, io.clock.now(), operatorActor(), {
+      orgId: org.id,
+      email,
+      role,
+    });
+    const link = `${config.issuerUrl}/console/invites/${token}`;
+    const view = {
+      email: invite.email,
+      role: invite.role,
+      org: { id: org.id, slug: org.slug },
+      expiresAt: invite.expiresAt.toISOString(),
+      link,
+    };
+    print(io.stdout, !!values.json, view, () =>
+      [
+        `Invited ${invite.email} as ${invite.role} of ${org.slug}. Pass this link on (shown once, valid until ${view.expiresAt}):`,
+        link,
+      ].join('\n'),
     );
   });
 }

@@ -16,8 +16,9 @@ import { orgOf } from './console-middleware';
 import { federationWorkflow } from './federation-workflow';
 import { errorDetail, type Form, list, str } from './form-fields';
 import type { ChromeFor } from './page-chrome';
+import { ConfirmPage } from './pages/confirm';
 import { FederationFormPage, type FederationFormValues } from './pages/federation-form-page';
-import { FederationPage } from './pages/federation-page';
+import { FEDERATION_CONFIRMATIONS, FederationPage, federationConfirmation } from './pages/federation-page';
 import { FederationsPage } from './pages/federations-page';
 import { MessagePage } from './pages/simple-pages';
 
@@ -184,6 +185,36 @@ export function registerFederationRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFo
     );
   };
   app.get('/console/orgs/:org/federations/:id', (c) => renderFederation(c));
+
+  // Each action that asks first, as a page: the way without script (with it, the same
+  // confirmation opens as a dialog on the federation's page).
+  for (const action of FEDERATION_CONFIRMATIONS) {
+    app.get(`/console/orgs/:org/federations/:id/${action}`, async (c) => {
+      const org = orgOf(c);
+      if (org.role !== 'admin') return renderForm(c); // the form's refusal for viewers
+      let view: ReturnType<typeof toFederationView>;
+      try {
+        view = toFederationView(await findFederation(c.var.deps.db, org.id, c.req.param('id') as string));
+      } catch (e) {
+        return c.html(
+          <MessagePage
+            chrome={await chrome(c, org, 'federations')}
+            title="Not found"
+            message={errorDetail(e)}
+          />,
+          404,
+        );
+      }
+      const path = `${base(c)}/${view.id}`;
+      return c.html(
+        <ConfirmPage
+          chrome={await chrome(c, org, 'federations')}
+          c={federationConfirmation(action, view, path, c.var.viewer.session.csrfToken)}
+          back={path}
+        />,
+      );
+    });
+  }
 
   // The page's buttons: back to the federation (or the list, once deleted) with a fixed message.
   const action = (path: string, run: (c: ConsoleContext, form: Form, ref: string) => Promise<Done>) =>

@@ -2,57 +2,26 @@
 /** @jsxImportSource hono/jsx */
 import type { Hono } from 'hono';
 import { createKey } from '../api-keys/create-key';
-import { deleteKey } from '../api-keys/delete-key';
 import { findKey } from '../api-keys/find-key';
 import { toKeyView } from '../api-keys/key-view';
 import { listKeys } from '../api-keys/list-keys';
-import { revokeKey } from '../api-keys/revoke-key';
-import { rotateKey } from '../api-keys/rotate-key';
 import { updateKey } from '../api-keys/update-key';
-import { requestMeta } from '../audit/request-meta';
 import { queryUsage } from '../usage/query-usage';
+import { accessChange } from './access-change';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
 import { orgOf } from './console-middleware';
+import { fromNow } from './dates';
 import { errorDetail, type Form, lines, list, str } from './form-fields';
+import { registerKeyActionRoutes } from './key-action-routes';
+import { doneMessage, keyCtx, refuseViewer } from './key-console';
 import type { ChromeFor } from './page-chrome';
+import { AccessConfirmPage } from './pages/access-confirm-page';
+import { type CreateForm, CreateKeyPage } from './pages/create-key-form';
 import { KeyPage } from './pages/key-page';
 import { KeysPage } from './pages/keys-page';
 import { RevealPage } from './pages/reveal-page';
 import { MessagePage } from './pages/simple-pages';
 import type { RevealStore } from './reveal-store';
-
-/** The key services' context for the signed-in user, audited as them. */
-const keyCtx = (c: ConsoleContext) => ({
-  db: c.var.deps.db,
-  now: c.var.deps.clock.now(),
-  catalog: c.var.deps.catalog,
-  actor: { type: 'user' as const, id: c.var.viewer.user.id, label: c.var.viewer.user.email },
-  meta: requestMeta(c),
-});
-
-/** What the list may say after a row action: the server's own words, chosen by a code in the URL. */
-const DONE = {
-  enabled: 'enabled',
-  disabled: 'disabled',
-  revoked: 'revoked',
-  deleted: 'deleted',
-} as const;
-type Done = keyof typeof DONE;
-
-/**
- * The success banner for `?done=<code>&key=<id>`: only a known code renders, and the
- * key's name comes from the database, so no text from a URL ever reaches the page.
- */
-async function doneMessage(c: ConsoleContext, orgId: string): Promise<string | undefined> {
-  const code = c.req.query('done');
-  if (!code || !Object.hasOwn(DONE, code)) return undefined;
-  const verb = DONE[code as Done];
-  const ref = c.req.query('key');
-  // A deleted key has left the listings; its name is not looked up again.
-  const key =
-    ref && verb !== 'deleted' ? await findKey(c.var.deps.db, orgId, ref).catch(() => undefined) : undefined;
-  return key ? `Key “${key.name}” ${verb}.` : `Key ${verb}.`;
-}
 
 /**
  * An organisation's keys: the list with its create form, the one-time secret reveal,
@@ -61,11 +30,7 @@ async function doneMessage(c: ConsoleContext, orgId: string): Promise<string | u
 export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reveals: RevealStore): void {
   const renderKeys = async (
     c: ConsoleContext,
-    extra: {
-      flash?: string;
-      error?: string;
-      create?: { error?: string; values?: Record<string, string | string[]> };
-    } = {},
+    extra: { flash?: string; error?: string } = {},
     status = 200,
   ) => {
     const deps = c.var.deps;
@@ -101,13 +66,24 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
         canWrite={org.role === 'admin'}
         flash={extra.flash ?? (await doneMessage(c, org.id))}
         error={error}
-        create={extra.create ?? {}}
       />,
       status as 200,
     );
   };
 
   app.get('/console/orgs/:org/keys', (c) => renderKeys(c));
+
+  // The create form on a page of its own: the way without script, and where a refused
+  // form comes back with what was typed.
+  const renderCreate = async (c: ConsoleContext, form: CreateForm, status: 200 | 400) =>
+    c.html(
+      <CreateKeyPage chrome={await chrome(c, orgOf(c), 'keys')} catalog={c.var.deps.catalog} form={form} />,
+      status,
+    );
+  app.get(
+    '/console/orgs/:org/keys/new',
+    async (c) => (await refuseViewer(c, chrome)) ?? renderCreate(c, {}, 200),
+  );
 
   app.post('/console/orgs/:org/keys', async (c) => {
     const org = orgOf(c);
@@ -139,7 +115,7 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
       );
       return c.redirect(`/console/orgs/${org.slug}/keys/${key.id}/reveal/${id}`, 303);
     } catch (e) {
-      return renderKeys(c, { create: { error: errorDetail(e), values } }, 400);
+      return renderCreate(c, { error: errorDetail(e), values }, 400);
     }
   });
 
@@ -168,6 +144,14 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
         secret={r.secret}
         tokenUrl={`${c.var.deps.config.issuerUrl}/token`}
         rotated={r.rotated}
+        oldSecretUntil={
+          r.oldSecretUntil
+            ? {
+                iso: r.oldSecretUntil,
+                fromNow: fromNow(Date.parse(r.oldSecretUntil), c.var.deps.clock.now().getTime()),
+              }
+            : undefined
+        }
       />,
     );
   });
@@ -207,14 +191,41 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
 
   app.post('/console/orgs/:org/keys/:id/update', async (c) => {
     const form = (await c.req.parseBody({ all: true })) as Form;
-    const input =
-      str(form, 'access') === '1'
-        ? {
-            scopes: list(form, 'scopes'),
-            allowedCidrs: lines(str(form, 'allowedCidrs')),
-            tokenTtlSeconds: str(form, 'tokenTtlSeconds') ? Number(str(form, 'tokenTtlSeconds')) : null,
-          }
-        : { name: str(form, 'name') };
+    const access = str(form, 'access') === '1';
+    const input = access
+      ? {
+          scopes: list(form, 'scopes'),
+          allowedCidrs: lines(str(form, 'allowedCidrs')),
+          tokenTtlSeconds: str(form, 'tokenTtlSeconds') ? Number(str(form, 'tokenTtlSeconds')) : null,
+        }
+      : { name: str(form, 'name') };
+    // Changed scopes or IP ranges may break calls made with the key: say what changes
+    // and save only when the same values come back confirmed.
+    if (access && str(form, 'confirmed') !== '1') {
+      const org = orgOf(c);
+      const key = await findKey(c.var.deps.db, org.id, c.req.param('id') as string).catch(() => undefined);
+      const change =
+        key &&
+        accessChange(
+          key,
+          { scopes: input.scopes ?? [], allowedCidrs: input.allowedCidrs ?? [] },
+          c.var.deps.catalog,
+        );
+      if (key && change) {
+        return c.html(
+          <AccessConfirmPage
+            chrome={await chrome(c, org, 'keys')}
+            k={key}
+            change={change}
+            posted={{
+              scopes: input.scopes ?? [],
+              allowedCidrs: (input.allowedCidrs ?? []).join(' '),
+              tokenTtlSeconds: str(form, 'tokenTtlSeconds'),
+            }}
+          />,
+        );
+      }
+    }
     try {
       await updateKey(keyCtx(c), orgOf(c).id, c.req.param('id') as string, input);
       return renderKey(c, { flash: 'Saved.' });
@@ -223,47 +234,5 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
     }
   });
 
-  // The list's row buttons: a flash message back on the list, or a response of their own.
-  const rowAction = (path: string, run: (c: ConsoleContext, form: Form) => Promise<Done | Response>) =>
-    app.post(`/console/orgs/:org/keys/:id/${path}`, async (c) => {
-      const form = (await c.req.parseBody({ all: true })) as Form;
-      try {
-        const done = await run(c, form);
-        if (done instanceof Response) return done;
-        const query = new URLSearchParams({ done, key: c.req.param('id') as string });
-        return c.redirect(`/console/orgs/${orgOf(c).slug}/keys?${query}`, 303);
-      } catch (e) {
-        return renderKeys(c, { error: errorDetail(e) }, 400);
-      }
-    });
-
-  rowAction('enabled', async (c, form) => {
-    const enabled = str(form, 'enabled') === 'true';
-    await updateKey(keyCtx(c), orgOf(c).id, c.req.param('id') as string, { enabled });
-    return enabled ? 'enabled' : 'disabled';
-  });
-  rowAction('revoke', async (c) => {
-    await revokeKey(keyCtx(c), orgOf(c).id, c.req.param('id') as string);
-    return 'revoked';
-  });
-  rowAction('delete', async (c) => {
-    await deleteKey(keyCtx(c), orgOf(c).id, c.req.param('id') as string);
-    return 'deleted';
-  });
-  rowAction('rotate', async (c, form) => {
-    const org = orgOf(c);
-    const grace = Number(str(form, 'gracePeriodSeconds') || '0');
-    const { key, secret } = await rotateKey(
-      keyCtx(c),
-      org.id,
-      c.req.param('id') as string,
-      Number.isFinite(grace) ? grace : -1,
-    );
-    const id = reveals.put(
-      c.var.viewer.session.idDigest,
-      { keyId: key.id, name: key.name, clientId: key.clientId, secret, rotated: true },
-      c.var.deps.clock.now().getTime(),
-    );
-    return c.redirect(`/console/orgs/${org.slug}/keys/${key.id}/reveal/${id}`, 303);
-  });
+  registerKeyActionRoutes(app, chrome, reveals, renderKeys);
 }

@@ -1,7 +1,9 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import type { Hono } from 'hono';
-import { listAuditEvents } from '../audit/list-audit';
+import { auditFilterOptions, clientOf } from '../audit/audit-filter-options';
+import { auditDirectory } from '../audit/audit-names';
+import { browseAudit } from '../audit/browse-audit';
 import { requestMeta } from '../audit/request-meta';
 import { listToolsFor } from '../mcp/list-tools';
 import { authenticateAttempt } from '../oauth/authenticate-client';
@@ -11,16 +13,23 @@ import { queryUsage } from '../usage/query-usage';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
 import { orgOf } from './console-middleware';
 import { errorDetail, type Form, str } from './form-fields';
+import { registerMemberRoutes } from './member-routes';
 import type { ChromeFor } from './page-chrome';
+import { AuditPage } from './pages/audit-page';
 import type { McpTestResult } from './pages/mcp-panel';
-import { AuditPage, IntegratePage, MessagePage, UsagePage } from './pages/simple-pages';
+import { IntegratePage, MessagePage } from './pages/simple-pages';
+import { UsagePage } from './pages/usage-page';
+
+/** Events per audit-log page: enough to scan, few enough to stay quick. */
+const AUDIT_PAGE_SIZE = 50;
 
 /**
- * An organisation's pages besides its keys: usage, the audit log, and the integration
- * guide with its connection test. Behind the org guard. The test runs /token's own
- * client authentication and grant, so it exercises exactly what /token does.
+ * An organisation's pages besides its keys: members and invites, usage, the audit log,
+ * and the integration guide with its connection test. Behind the org guard. The test
+ * runs /token's own client authentication and grant, so it exercises exactly what /token does.
  */
 export function registerOrgPageRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor): void {
+  registerMemberRoutes(app, chrome);
   app.get('/console/orgs/:org/usage', async (c) => {
     const deps = c.var.deps;
     const org = orgOf(c);
@@ -32,21 +41,40 @@ export function registerOrgPageRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor):
   });
 
   app.get('/console/orgs/:org/audit', async (c) => {
+    const db = c.var.deps.db;
     const org = orgOf(c);
-    const filters = { action: c.req.query('action') ?? '', actorId: c.req.query('actorId') ?? '' };
+    const q = (name: string) => c.req.query(name) ?? '';
+    const filters = { action: q('action'), actor: q('actor'), key: q('key') };
     try {
-      const page = await listAuditEvents(c.var.deps.db, org.id, {
-        action: filters.action || undefined,
-        actorId: filters.actorId || undefined,
-        cursor: c.req.query('cursor'),
-        limit: 50,
-      });
+      // A key filter names a key or federation of this organisation, or nothing matches.
+      const client =
+        filters.key && /^\w{1,64}$/.test(filters.key) ? await clientOf(db, org.id, filters.key) : undefined;
+      const page =
+        filters.key && !client
+          ? { items: [], older: null, newer: null }
+          : await browseAudit(db, org.id, {
+              action: filters.action || undefined,
+              actorId: filters.actor || undefined,
+              client,
+              older: q('older') || undefined,
+              newer: q('newer') || undefined,
+              limit: AUDIT_PAGE_SIZE,
+            });
+      const link = (dir: 'older' | 'newer', cursor: string | null) => {
+        if (!cursor) return undefined;
+        const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
+        params.set(dir, cursor);
+        return `/console/orgs/${org.slug}/audit?${params}`;
+      };
       return c.html(
         <AuditPage
           chrome={await chrome(c, org, 'audit')}
           items={page.items}
-          nextCursor={page.nextCursor}
+          directory={await auditDirectory(db, org, page.items)}
+          options={await auditFilterOptions(db, org.id)}
           filters={filters}
+          newer={link('newer', page.newer)}
+          older={link('older', page.older)}
         />,
       );
     } catch (e) {

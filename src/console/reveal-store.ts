@@ -9,6 +9,8 @@ export interface PendingReveal {
   clientId: string;
   secret: string;
   rotated: boolean;
+  /** After a rotation with a grace period: when the old secret stops working (ISO). */
+  oldSecretUntil?: string | undefined;
 }
 
 const TTL_MS = 5 * 60_000;

@@ -15,6 +15,10 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     db,
     rawTransaction: (fn) =>
       client.transaction((tx) => fn(async (text, params) => (await tx.query(text, params)).rows as never)),
+    // In-process NOTIFY: a change acknowledged at its commit, not at the next poll.
+    async listen(channel, onNotify) {
+      return client.listen(channel, () => onNotify());
+    },
     close: () => client.close(),
   };
 }

@@ -7,7 +7,7 @@ import { threadPoolHasher } from '../auth/bcrypt-thread-pool';
 import { hasUsers } from '../auth/has-users';
 import { startBackground } from '../background';
 import { buildDeps } from '../build-deps';
-import type { Config } from '../config';
+import type { Config, Settings } from '../config';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { readMigrations } from '../db/migrations-dir';
@@ -15,12 +15,17 @@ import { openDatabase } from '../db/open';
 import { resolveClientIp } from '../lib/client-ip';
 import { systemClock } from '../lib/clock';
 import type { Log } from '../lib/log';
+import { requestHeader } from '../lib/request-header';
+import { type MetricsGatherer, renderMetrics } from '../metrics/metrics-route';
+import { useJwsSigning } from '../signing/access-token';
 import { importKek } from '../signing/kek';
 import { loadOrCreateKek } from '../signing/kek-file';
 import { advanceSigningKeys } from '../signing/lifecycle';
+import { nodeJwsSigning } from '../signing/node-signing';
 import { signingPolicy } from '../signing/signing-policy';
 import { drainable } from './drain';
 import { httpServerOptions } from './http-timeouts';
+import { databaseFailure, listenFailure } from './startup-failure';
 
 const DRAIN_MS = 5000;
 
@@ -28,17 +33,26 @@ export interface RunningServer {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** This process's /metrics exposition (for a cluster primary gathering its workers'). */
+  renderMetrics?: () => string;
 }
 
-/** The socket's address, or the forwarded client behind a TRUST_PROXY proxy. */
-export const nodeClientIp =
-  (config: Config) =>
-  (c: Context): string | undefined =>
-    resolveClientIp(
-      (c.env as HttpBindings | undefined)?.incoming?.socket?.remoteAddress,
-      c.req.header('x-forwarded-for'),
-      config.trustProxy,
-    );
+/**
+ * The socket's address, or the forwarded client behind a TRUST_PROXY proxy. Without
+ * trusted proxies the answer is the socket's alone, worked out once per connection.
+ */
+export const nodeClientIp = (config: Config) => {
+  const bySocket = new WeakMap<object, string | undefined>();
+  return (c: Context): string | undefined => {
+    const socket = (c.env as HttpBindings | undefined)?.incoming?.socket;
+    if (config.trustProxy.length > 0 || !socket)
+      return resolveClientIp(socket?.remoteAddress, requestHeader(c, 'x-forwarded-for'), config.trustProxy);
+    if (bySocket.has(socket)) return bySocket.get(socket);
+    const ip = resolveClientIp(socket.remoteAddress, undefined, config.trustProxy);
+    bySocket.set(socket, ip);
+    return ip;
+  };
+};
 
 /** digestSecret's `sha256:<hex>`, on the calling thread (~2 µs instead of a thread-pool trip). */
 export const nodeSecretDigester = async (secret: string): Promise<string> =>
@@ -51,6 +65,12 @@ export interface NodeServerHost {
   print?: (text: string) => void;
   /** The embedded set-up's generated KEK (keys/kek under the working directory). */
   kekPath?: string;
+  /** What readSettings found: logged once, misspelt variables as warnings. */
+  settings?: Pick<Settings, 'warnings' | 'effective'>;
+  /** false in all but one of several worker processes (WORKER_PROCESSES): the set-up link is issued once. */
+  announceSetup?: boolean;
+  /** A worker process's way to the other workers' metrics (WORKER_PROCESSES). */
+  gatherMetrics?: MetricsGatherer;
 }
 
 /** `keymint serve`: opens and migrates the database, then serves until stopped. */
@@ -59,14 +79,23 @@ export async function startNodeServer(
   log: Log,
   host: NodeServerHost = {},
 ): Promise<RunningServer> {
+  for (const w of host.settings?.warnings ?? [])
+    log.warn(w.message, { variable: w.variable, suggestion: w.suggestion ?? null });
+  if (host.settings) log.info('settings', { settings: host.settings.effective });
   const database = await (host.openDatabase ?? openDatabase)(config.databaseUrl, 'keymint serve');
+  // What started before a failure is stopped again, so a refused start leaves nothing running.
+  const started: (() => Promise<void>)[] = [];
   try {
-    const applied = await migrate(database, readMigrations());
+    // postgres.js connects on the first query: a missing or unreachable database shows here.
+    const applied = await migrate(database, readMigrations()).catch((e: unknown) => {
+      throw databaseFailure(e, config.databaseUrl) ?? e;
+    });
     if (applied.length > 0) log.info('migrations applied', { applied });
     const { kek, created } = loadOrCreateKek(config.kek, host.kekPath);
     if (created) log.info('generated a key-encryption key in keys/kek (mode 0600); back it up');
     // Bring the signing-key schedule up to date before serving (creates keys on a new database).
     await advanceSigningKeys(database.db, await importKek(kek), signingPolicy(config), systemClock.now());
+    useJwsSigning(nodeJwsSigning);
     const deps = await buildDeps({
       database,
       config,
@@ -77,21 +106,25 @@ export async function startNodeServer(
       passwordHasher: threadPoolHasher(config.bcryptCost),
       secretDigester: nodeSecretDigester,
     });
+    started.push(async () => {
+      await deps.passwordHasher.close?.();
+    });
     const stopBackground = await startBackground(deps);
+    started.push(stopBackground);
     const newcomer = !(await hasUsers(database.db));
-    const app = createApp(deps);
+    const app = createApp(deps, host.gatherMetrics ? { gatherMetrics: host.gatherMetrics } : {});
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve(
         { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions },
         () => resolve(s),
       );
-      s.once('error', reject);
+      s.once('error', (e) => reject(listenFailure(e, config.host, config.port) ?? e));
     });
     const draining = drainable(server as Server);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info('keymint listening', { url: `http://${config.host}:${port}`, issuer: config.issuerUrl });
-    if (newcomer) {
+    if (newcomer && host.announceSetup !== false) {
       // A newcomer on the embedded database reaches the console without stopping the server.
       const setupUrl = `${config.issuerUrl}/console/setup/${await deps.setupLink.issue(systemClock.now())}`;
       (host.print ?? ((text) => process.stdout.write(text)))(
@@ -102,6 +135,7 @@ export async function startNodeServer(
     return {
       url: `http://${config.host}:${port}`,
       port,
+      renderMetrics: () => renderMetrics(deps),
       stop: () => {
         stopping ??= (async () => {
           // SIGTERM must be done in 10 s: requests in flight get 5, the usage flush 3, closing the database 1.
@@ -114,6 +148,7 @@ export async function startNodeServer(
       },
     };
   } catch (e) {
+    for (const stop of started.reverse()) await stop().catch(() => {});
     await database.close().catch(() => {});
     throw e;
   }

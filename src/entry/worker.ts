@@ -4,6 +4,7 @@ import { purgeExpiredSessions } from '../auth/sessions';
 import { buildDeps } from '../build-deps';
 import { type Config, ConfigError, parseConfig } from '../config';
 import { openPostgres } from '../db/postgres';
+import type { Deps } from '../deps';
 import { purgeUsedSubjectTokens } from '../federation/exchange-replay-guard';
 import { OidcKeyCache } from '../federation/oidc-key-cache';
 import { resolveClientIp } from '../lib/client-ip';
@@ -11,6 +12,7 @@ import { systemClock } from '../lib/clock';
 import { FailureThrottle } from '../lib/failure-throttle';
 import { createLog, type Log } from '../lib/log';
 import { importKek, KekError } from '../signing/kek';
+import type { KeysetSnapshot } from '../signing/keyset';
 import { advanceSigningKeys } from '../signing/lifecycle';
 import { signingPolicy } from '../signing/signing-policy';
 import { purgeExpiredRevocations } from '../tokens/revoked-tokens';
@@ -29,10 +31,16 @@ interface WorkerSettings {
   kek: string;
 }
 
-/** Config as on Node, plus what only a Worker needs: a server database and a KEK binding. */
+/**
+ * Config as on Node, plus what only a Worker needs: a server database and a KEK binding.
+ * A Hyperdrive binding named HYPERDRIVE (wrangler.toml), when there is one, is the
+ * database: its connection string reaches PostgreSQL through Cloudflare's pool.
+ */
 function workerSettings(env: WorkerEnv): WorkerSettings {
   const source: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (typeof value === 'string') source[name] = value;
+  const hyperdrive = env.HYPERDRIVE as { connectionString?: unknown } | undefined;
+  if (typeof hyperdrive?.connectionString === 'string') source.DATABASE_URL = hyperdrive.connectionString;
   const config = parseConfig(source);
   // pglite:// needs a disk and memory:// a long-lived process; a Worker has neither.
   if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
@@ -79,6 +87,52 @@ const isolateThrottle = new FailureThrottle();
 const isolateFederationThrottle = new FailureThrottle(60, 60_000);
 const isolateOidcKeys = new OidcKeyCache();
 
+/**
+ * Per isolate too, because they hold no connection: parsed settings (per bindings object,
+ * which the runtime hands an isolate each time), the imported KEK, and the signing keys,
+ * decrypted and imported once. The keys are read from the database again once they are
+ * older than SIGNING_KEYS_MAX_AGE_MS, or when a token names a kid they lack (the keyset's
+ * own reload), so a rotation or retirement reaches a Worker as it reaches a Node server's
+ * change watcher: within a second.
+ */
+const isolateSettings = new WeakMap<object, WorkerSettings | ConfigError>();
+const isolateKeks = new Map<string, Promise<CryptoKey>>();
+let isolateKeys: { kek: string; snapshot: KeysetSnapshot; at: number } | undefined;
+const SIGNING_KEYS_MAX_AGE_MS = 1000;
+
+/**
+ * One app per isolate, its routes compiled once: each request brings its own deps (its
+ * own database connection), found by the request object.
+ */
+const requestDeps = new WeakMap<Request, Deps>();
+const isolateApp = createApp((c) => requestDeps.get(c.req.raw) as Deps);
+
+function isolateKek(kek: string): Promise<CryptoKey> {
+  let imported = isolateKeks.get(kek);
+  if (!imported) {
+    imported = importKek(kek);
+    imported.catch(() => isolateKeks.delete(kek));
+    isolateKeks.set(kek, imported);
+  }
+  return imported;
+}
+
+/** The settings of these bindings, parsed once per isolate (a bad one is refused each time). */
+function isolateWorkerSettings(env: WorkerEnv): WorkerSettings {
+  let held = isolateSettings.get(env);
+  if (!held) {
+    try {
+      held = workerSettings(env);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      held = e;
+    }
+    isolateSettings.set(env, held);
+  }
+  if (held instanceof ConfigError) throw held;
+  return held;
+}
+
 export default {
   /**
    * Builds everything per request: a Worker's sockets belong to the request that opened
@@ -88,7 +142,7 @@ export default {
     const log = createLog();
     let settings: WorkerSettings;
     try {
-      settings = workerSettings(env);
+      settings = isolateWorkerSettings(env);
     } catch (e) {
       if (e instanceof ConfigError) return misconfigured(log, e);
       throw e;
@@ -97,8 +151,13 @@ export default {
     // errors behind; the runtime closes the socket with the request.
     const database = openPostgres(settings.config.databaseUrl, { max: 1 });
     let deps: Awaited<ReturnType<typeof buildDeps>>;
+    const now = Date.now();
+    const held = isolateKeys?.kek === settings.kek ? isolateKeys : undefined;
+    const stale = !held || now - held.at >= SIGNING_KEYS_MAX_AGE_MS;
     try {
       deps = await buildDeps({
+        kek: await isolateKek(settings.kek),
+        ...(held ? { heldKeys: { snapshot: held.snapshot, stale } } : {}),
         database,
         config: settings.config,
         clock: systemClock,
@@ -121,7 +180,14 @@ export default {
         { 'Retry-After': '5' },
       );
     }
-    const response = await createApp(deps).fetch(request, env, ctx);
+    const loaded = deps.keyset.snapshot();
+    if (stale && loaded) isolateKeys = { kek: settings.kek, snapshot: loaded, at: now };
+    requestDeps.set(request, deps);
+    const response = await isolateApp.fetch(request, env, ctx);
+    // A token that named a kid the held keys lacked made the keyset read them again.
+    const after = deps.keyset.snapshot();
+    if (after && after.published !== isolateKeys?.snapshot.published)
+      isolateKeys = { kek: settings.kek, snapshot: after, at: Date.now() };
     // The token path writes nothing itself; its counters go out after the answer.
     ctx.waitUntil(deps.usage.flush(deps.db).catch((error) => log.error('usage flush failed', { error })));
     return response;

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit';
+import { publishKeyChange } from '../changes/publish-key-change';
 import { federations } from '../db/schema/index';
 import { DomainError } from '../lib/domain-error';
 import type { FederationServiceContext } from './federation-service-context';
@@ -16,7 +17,7 @@ export async function deleteFederation(
   orgId: string,
   ref: string,
 ): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+  await publishKeyChange(ctx.db, async (tx, announce) => {
     const current = await federationToChange(tx, ctx, orgId, ref, 'delete');
     const status = federationStatus(current);
     if (status !== 'revoked') {
@@ -26,6 +27,7 @@ export async function deleteFederation(
       );
     }
     await tx.update(federations).set({ deletedAt: ctx.now }).where(eq(federations.id, current.id));
+    await announce();
     await recordAudit(tx, ctx.now, {
       orgId,
       action: 'federation.deleted',

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit';
-import { bumpChange } from '../changes/bump';
+import { publishKeyChange } from '../changes/publish-key-change';
 import { type FederationRow, federations } from '../db/schema/index';
 import type { FederationServiceContext } from './federation-service-context';
 import { federationToChange } from './federation-to-change';
@@ -15,7 +15,7 @@ export async function revokeFederation(
   orgId: string,
   ref: string,
 ): Promise<FederationRow> {
-  return ctx.db.transaction(async (tx) => {
+  return publishKeyChange(ctx.db, async (tx, announce) => {
     const current = await federationToChange(tx, ctx, orgId, ref, 'revoke');
     if (current.revokedAt) return current;
     const [row] = await tx
@@ -24,7 +24,7 @@ export async function revokeFederation(
       .where(eq(federations.id, current.id))
       .returning();
     if (!row) throw new Error('update returned no row');
-    await bumpChange(tx);
+    await announce();
     await recordAudit(tx, ctx.now, {
       orgId,
       action: 'federation.revoked',

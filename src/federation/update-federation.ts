@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { validName, validTokenTtl } from '../api-keys/key-fields';
 import { normaliseGrant } from '../api-keys/scopes';
 import { recordAudit } from '../audit/record-audit';
-import { bumpChange } from '../changes/bump';
+import { publishKeyChange } from '../changes/publish-key-change';
 import { type FederationRow, federations } from '../db/schema/index';
 import { checkFields, DomainError } from '../lib/domain-error';
 import { validAudience, validClaims } from './federation-fields';
@@ -55,7 +55,7 @@ export async function updateFederation(
       input.tokenTtlSeconds === undefined ? undefined : validTokenTtl(input.tokenTtlSeconds),
   });
   if (checked.scopes) assertMayEntrust(ctx, checked.scopes);
-  return ctx.db.transaction(async (tx) => {
+  return publishKeyChange(ctx.db, async (tx, announce) => {
     const current = await federationToChange(tx, ctx, orgId, ref, 'change');
     if (current.revokedAt) {
       throw new DomainError('conflict', `federation ${current.clientId} is revoked and cannot be changed`);
@@ -75,7 +75,7 @@ export async function updateFederation(
     if (Object.keys(set).length === 0) return current;
     const [row] = await tx.update(federations).set(set).where(eq(federations.id, current.id)).returning();
     if (!row) throw new Error('update returned no row');
-    await bumpChange(tx);
+    await announce();
     const audit = (action: string, details: Record<string, unknown>) =>
       recordAudit(tx, ctx.now, {
         orgId,

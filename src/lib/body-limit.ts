@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { DomainError } from './domain-error';
+import { requestHeader } from './request-header';
 
 /** The largest request body any keymint surface reads. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -19,8 +20,8 @@ export function limitBody(maxSize = MAX_BODY_BYTES): MiddlewareHandler {
   const streamed = bodyLimit({ maxSize, onError: tooLarge });
   return (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+    const length = requestHeader(c, 'content-length');
+    if (length !== undefined && requestHeader(c, 'transfer-encoding') === undefined) {
       if (Number.parseInt(length || '0', 10) > maxSize) tooLarge();
       return next();
     }

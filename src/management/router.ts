@@ -14,6 +14,7 @@ import { mountListFederations } from './routes/federation-list';
 import { mountRevokeFederation } from './routes/federation-revoke';
 import { mountUpdateFederation } from './routes/federation-update';
 import { mountGetKey } from './routes/get-key';
+import { mountImportKey } from './routes/import-key';
 import { mountListKeys } from './routes/list-keys';
 import { mountOrg } from './routes/org';
 import { mountRevokeKey } from './routes/revoke-key';
@@ -47,6 +48,7 @@ export function createManagementApi(): ApiApp {
   for (const mount of [
     mountListKeys,
     mountCreateKey,
+    mountImportKey,
     mountGetKey,
     mountUpdateKey,
     mountRotateKey,

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { EXPIRY_CHOICES } from '../api-keys/expiry';
+import { IMPORTED_CLIENT_ID_MAX } from '../api-keys/imported-client-id';
 import { MAX_CIDRS, MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../api-keys/key-fields';
 import { LIST_LIMIT_MAX } from '../api-keys/list-keys';
 import { MAX_GRACE_SECONDS } from '../api-keys/rotate-key';
@@ -68,6 +69,29 @@ export const CreateKeyBody = z
     allowedCidrs: cidrs.optional(),
   })
   .openapi('CreateKey');
+
+export const ImportKeyBody = CreateKeyBody.extend({
+  clientId: z.string().min(1).max(IMPORTED_CLIENT_ID_MAX).openapi({
+    description:
+      'the client id the other issuer gave this client: printable ASCII without spaces, not starting with km_, kmf_, kms_ or key_; unique',
+    example: 'legacy-billing-sync',
+  }),
+  clientSecret: z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({ description: 'the secret itself (8–72 bytes), stored as bcrypt at BCRYPT_COST' }),
+  clientSecretBcrypt: z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({ description: "or the other issuer's bcrypt hash of it, at this deployment's BCRYPT_COST" }),
+})
+  .strict()
+  .openapi('ImportKey', {
+    description:
+      'Exactly one of clientSecret and clientSecretBcrypt. Every token request then costs a bcrypt comparison: rotate the key to a keymint secret once its callers work.',
+  });
 
 export const UpdateKeyBody = z
   .strictObject({

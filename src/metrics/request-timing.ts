@@ -22,17 +22,33 @@ function routeLabel(c: Context): string {
   return answered.path;
 }
 
+/** The route of requests answered by an app of its own (a surface app.ts loads on first use). */
+const answeredInside = new WeakMap<Request, string>();
+
+/**
+ * In front of such an app: tells the outer timing which of its routes answered, since
+ * the outer app only knows the catch-all that handed the request over.
+ */
+export function reportRoute(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    answeredInside.set(c.req.raw, routeLabel(c));
+  };
+}
+
 /**
  * Times every request into keymint_http_request_duration_seconds, and counts the server
  * errors the database caused. On the hot path this is two clock reads and a few map
  * lookups: the histogram child of a route, method and status class is made once.
  */
-export function requestTiming(metrics: Metrics): MiddlewareHandler {
+export function requestTiming(metricsOf: (c: Context) => Metrics): MiddlewareHandler {
   return async (c, next) => {
+    const metrics = metricsOf(c);
     const start = performance.now();
     await next();
     const status = c.res.status;
-    metrics.observeRequest(routeLabel(c), c.req.method, status, (performance.now() - start) / 1000);
+    const route = answeredInside.get(c.req.raw) ?? routeLabel(c);
+    metrics.observeRequest(route, c.req.method, status, (performance.now() - start) / 1000);
     if (status >= 500 && c.error && isDatabaseError(c.error)) metrics.databaseError();
   };
 }

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { authenticateKey } from '../api-keys/authenticate-key';
 import type { ApiKeyRow } from '../db/schema/index';
 import type { Deps } from '../deps';
+import { requestHeader } from '../lib/request-header';
 import { extractCredentials } from './client-credentials-extract';
 import { OAuthError } from './oauth-error';
 
@@ -30,7 +31,7 @@ export function authenticateClient(
   ip: string | undefined = deps.clientIp(c),
 ): Promise<ApiKeyRow> {
   return authenticateAttempt(deps, {
-    authorization: c.req.header('authorization'),
+    authorization: requestHeader(c, 'authorization'),
     form,
     ip,
     throttleKey: ip ?? 'unknown',
@@ -62,11 +63,15 @@ export async function authenticateAttempt(deps: Deps, a: ClientAttempt): Promise
     creds.secret,
     a.ip,
     now,
+    deps.passwordHasher,
+    deps.keyCache,
   );
   refuseIfThrottled(deps, a.throttleKey, now);
   if (result.ok) return result.key;
   deps.throttle.fail(a.throttleKey, now.getTime());
-  if (result.key) deps.usage.record(result.key.id, result.key.orgId, now, 'refused');
+  if ('key' in result && result.key) deps.usage.record(result.key.id, result.key.orgId, now, 'refused');
+  // A malformed secret is told as such: it was refused before any lookup, so the
+  // description is the same whether or not the client id exists.
   throw new OAuthError('invalid_client', result.reason === 'unknown' ? GENERIC : result.description);
 }
 

@@ -8,6 +8,7 @@ export interface PresentedCredentials {
 
 /** RFC 6749 §2.3.1: Basic credentials are form-encoded before base64. */
 function formDecode(s: string): string {
+  if (!s.includes('%') && !s.includes('+')) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
@@ -17,6 +18,10 @@ function formDecode(s: string): string {
     );
   }
 }
+
+/** Printable ASCII: its own UTF-8 (other text is decoded strictly, with the same result for ASCII). */
+const PRINTABLE_ASCII = /^[ -~]*$/;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function parseBasic(header: string): { id: string; secret: string } {
   const m = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header);
@@ -29,9 +34,10 @@ function parseBasic(header: string): { id: string; secret: string } {
   let decoded: string;
   try {
     const bin = atob(m[1]);
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(
-      Uint8Array.from(bin, (ch) => ch.charCodeAt(0)),
-    );
+    // Every API key is printable ASCII; anything else is decoded strictly.
+    decoded = PRINTABLE_ASCII.test(bin)
+      ? bin
+      : strictUtf8.decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0)));
   } catch {
     throw new OAuthError('invalid_client', 'the Basic credentials are not valid base64 of UTF-8 text');
   }

@@ -1,17 +1,20 @@
 import type { Context } from 'hono';
+import { requestHeader } from '../lib/request-header';
 import { OAuthError } from './oauth-error';
+
+const utf8 = new TextDecoder();
 
 /**
  * Reads an application/x-www-form-urlencoded body (RFC 6749 §3.2). Parameters sent
  * without a value count as omitted (§3.1); a parameter sent twice is refused (§3.1).
  */
 export async function readForm(c: Context): Promise<Map<string, string>> {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  const type = (requestHeader(c, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {
     throw new OAuthError('invalid_request', 'the request body must be application/x-www-form-urlencoded');
   }
   // Decoding the bytes ourselves: workerd warns on .text() for form bodies.
-  const params = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
+  const params = new URLSearchParams(utf8.decode(await c.req.arrayBuffer()));
   const out = new Map<string, string>();
   const seen = new Set<string>();
   for (const [name, value] of params) {

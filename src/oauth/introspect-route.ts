@@ -10,7 +10,7 @@ import { NO_STORE, OAuthError } from './oauth-error';
  * other token, valid or not, is simply `{"active": false}`.
  */
 export const introspectRoute = new Hono<AppEnv>().post('/introspect', async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get('deps');
   const form = await readForm(c);
   const caller = await authenticateClient(deps, c, form);
   const token = form.get('token');

@@ -1,8 +1,11 @@
 import { Hono } from 'hono';
 import type { Config } from '../config';
-import type { AppEnv } from '../deps';
-import { cacheableJson } from '../lib/conditional';
+import type { AppEnv, Deps } from '../deps';
+import { completeResponse, NOSNIFF } from '../lib/complete-response';
+import { answerCacheable, type CacheableDocument, cacheableDocument } from '../lib/conditional';
 import { sha256Hex } from '../lib/encoding';
+import { requestHeader } from '../lib/request-header';
+import type { PublishedJwks } from '../signing/keyset';
 import { SUPPORTED_GRANTS } from './token-route';
 
 const METADATA_MAX_AGE = 3600;
@@ -29,6 +32,29 @@ export function authorizationServerMetadata(
   };
 }
 
+/**
+ * The metadata changes only with the published keys' algorithms (the catalog follows the
+ * config, fixed per instance): it is built, digest and all, once per load of the keyset
+ * (each publishes a new JWKS object, which a Worker isolate keeps across requests) and
+ * served from these bytes in between.
+ */
+const documents = new WeakMap<PublishedJwks, { config: Config; doc: CacheableDocument }>();
+
+async function rebuild(deps: Deps, source: PublishedJwks): Promise<CacheableDocument> {
+  const body = JSON.stringify(
+    authorizationServerMetadata(deps.config, deps.catalog, deps.keyset.algorithms()),
+  );
+  const doc = cacheableDocument(body, `"${(await sha256Hex(body)).slice(0, 32)}"`, METADATA_MAX_AGE);
+  documents.set(source, { config: deps.config, doc });
+  return doc;
+}
+
+const NO_METADATA = JSON.stringify({
+  error: 'not_found',
+  error_description: 'no authorization-code metadata here: use the token endpoint at /token',
+});
+const NO_METADATA_HEADERS = { 'Content-Type': 'application/json', ...NOSNIFF };
+
 export const metadataRoute = new Hono<AppEnv>();
 
 for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
@@ -38,17 +64,11 @@ for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/ope
     // no authorization endpoint has not got. Told there is no metadata, it falls back to
     // <issuer>/token — exactly keymint's — so its client-credentials flow works; every
     // other client gets the metadata.
-    if (c.req.header('mcp-protocol-version') !== undefined) {
-      return c.json(
-        {
-          error: 'not_found',
-          error_description: 'no authorization-code metadata here: use the token endpoint at /token',
-        },
-        404,
-      );
-    }
-    const { config, catalog, keyset } = c.var.deps;
-    const body = JSON.stringify(authorizationServerMetadata(config, catalog, keyset.algorithms()));
-    return cacheableJson(c, body, `"${(await sha256Hex(body)).slice(0, 32)}"`, METADATA_MAX_AGE);
+    if (requestHeader(c, 'mcp-protocol-version') !== undefined)
+      return completeResponse(NO_METADATA, 404, NO_METADATA_HEADERS);
+    const deps = c.get('deps');
+    const source = deps.keyset.jwks();
+    const held = documents.get(source);
+    return answerCacheable(c, held?.config === deps.config ? held.doc : await rebuild(deps, source));
   });
 }

@@ -1,3 +1,5 @@
+import { completeResponse, NOSNIFF } from '../lib/complete-response';
+
 /** RFC 6749 §5.2, RFC 7009 and RFC 8707 error codes, with their HTTP statuses. */
 const STATUS = {
   invalid_request: 400,
@@ -32,11 +34,17 @@ export class OAuthError extends Error {
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
 export function oauthErrorResponse(e: OAuthError, realm: string): Response {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...NO_STORE, ...e.headers };
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    ...NO_STORE,
+    ...e.headers,
+    ...NOSNIFF,
+  };
   if (e.status === 401 && !headers['WWW-Authenticate'])
     headers['WWW-Authenticate'] = `Basic realm="${realm}"`;
-  return new Response(JSON.stringify({ error: e.code, error_description: e.description }), {
-    status: e.status,
+  return completeResponse(
+    JSON.stringify({ error: e.code, error_description: e.description }),
+    e.status,
     headers,
-  });
+  );
 }

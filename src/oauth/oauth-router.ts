@@ -43,7 +43,7 @@ function refusalReason(e: OAuthError): TokenRefusalReason {
 export function createOAuthRouter(): Hono<AppEnv> {
   const router = new Hono<AppEnv>();
   router.onError((err, c) => {
-    const deps = c.var.deps;
+    const deps = c.get('deps');
     const known = err instanceof OAuthError ? err : asDomainError(err);
     let answer: OAuthError;
     if (known instanceof OAuthError) answer = known;

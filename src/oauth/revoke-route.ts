@@ -12,7 +12,7 @@ import { NO_STORE, OAuthError } from './oauth-error';
  * another organisation too (§2.2), so the endpoint reveals nothing about them.
  */
 export const revokeRoute = new Hono<AppEnv>().post('/revoke', async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get('deps');
   const form = await readForm(c);
   const caller = await authenticateClient(deps, c, form);
   const token = form.get('token');

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import type { AppEnv, Deps } from '../deps';
+import { completeResponse, NOSNIFF } from '../lib/complete-response';
 import { authenticateClient } from './authenticate-client';
 import { readForm } from './form';
 import { clientCredentialsGrant, type TokenResponse } from './grants/client-credentials';
@@ -25,9 +26,12 @@ const GRANTS: Record<string, Grant> = {
 /** What the metadata advertises as grant_types_supported. */
 export const SUPPORTED_GRANTS: readonly string[] = Object.keys(GRANTS);
 
+const TOKEN_HEADERS = { 'Content-Type': 'application/json', ...NO_STORE, ...NOSNIFF };
+
 /** POST /token (RFC 6749 §4.4, §5; RFC 8693; RFC 7523). */
 export const tokenRoute = new Hono<AppEnv>().post('/token', async (c) => {
-  const deps = c.var.deps;
+  // c.get, not c.var: c.var builds an object of every variable on each access.
+  const deps = c.get('deps');
   const form = await readForm(c);
   const grantType = form.get('grant_type');
   if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
@@ -40,5 +44,5 @@ export const tokenRoute = new Hono<AppEnv>().post('/token', async (c) => {
   }
   const body = await grant(deps, c, form, deps.clientIp(c));
   deps.metrics.tokenIssued(grantType);
-  return c.json(body, 200, NO_STORE);
+  return completeResponse(JSON.stringify(body), 200, TOKEN_HEADERS);
 });

@@ -26,6 +26,25 @@ const SUBTLE_SIGNING: Record<string, Algorithm | EcdsaParams> = {
   EdDSA: { name: 'Ed25519' },
 };
 
+/**
+ * Signs JWS input with a key: where the platform has a cheaper way than
+ * crypto.subtle.sign (Node: node:crypto on a KeyObject, src/signing/node-signing.ts),
+ * the entry installs it with useJwsSigning. Answers undefined for an algorithm it leaves
+ * to WebCrypto. Its signatures are in JWS form (ECDSA as r||s, RFC 7518 §3.4).
+ */
+export type JwsSigning = (
+  alg: string,
+  key: CryptoKey,
+  input: Uint8Array,
+) => Uint8Array | Promise<Uint8Array> | undefined;
+
+let platformSigning: JwsSigning | undefined;
+
+/** Installs the platform's signing primitive for every later token (Node's entry does). */
+export function useJwsSigning(signing: JwsSigning | undefined): void {
+  platformSigning = signing;
+}
+
 /** A signer jose has already signed with once (so its key passed jose's checks), and its header. */
 const proven = new WeakMap<Signer, { header: string; params: Algorithm | EcdsaParams }>();
 
@@ -59,8 +78,10 @@ export async function signAccessToken(keyset: Keyset, claims: AccessTokenClaims)
   const fast = proven.get(signer);
   if (fast && Number.isFinite(claims.iat) && Number.isFinite(claims.exp)) {
     const input = `${fast.header}.${base64urlText(JSON.stringify(claims))}`;
-    const signature = await crypto.subtle.sign(fast.params, signer.key, encoder.encode(input));
-    return `${input}.${base64url(new Uint8Array(signature))}`;
+    const bytes = encoder.encode(input);
+    const signature =
+      platformSigning?.(signer.alg, signer.key, bytes) ?? crypto.subtle.sign(fast.params, signer.key, bytes);
+    return `${input}.${base64url(new Uint8Array(await signature))}`;
   }
   const header = { alg: signer.alg, kid: signer.kid, typ: ACCESS_TOKEN_TYP };
   const token = await new SignJWT({ ...claims }).setProtectedHeader(header).sign(signer.key);

@@ -16,6 +16,18 @@ export interface PublishedJwks {
 }
 
 /**
+ * Everything a loaded keyset holds (imported keys, the published JWKS), to seed another
+ * one over a different connection: a Worker keeps it per isolate across requests.
+ */
+export interface KeysetSnapshot {
+  readonly signer: Signer;
+  readonly verifyKeys: ReadonlyMap<string, { alg: string; key: CryptoKey }>;
+  readonly published: PublishedJwks;
+  readonly keyDates: readonly { state: string; createdAt: Date }[];
+  readonly withdrawals: number;
+}
+
+/**
  * The signing keys one instance holds in memory: the current private key and every
  * published public key. `refresh()` reloads them when the database says they changed
  * (the change watcher calls it), so the token path never reads signing keys itself.
@@ -33,7 +45,29 @@ export class Keyset {
   constructor(
     private readonly db: Db,
     private readonly kek: CryptoKey,
-  ) {}
+    /** Keys another keyset loaded: served at once, and not imported again on the next load. */
+    seed?: KeysetSnapshot,
+  ) {
+    if (seed) {
+      this.signer = seed.signer;
+      this.verifyKeys = new Map(seed.verifyKeys);
+      this.published = seed.published;
+      this.keyDates = seed.keyDates;
+      this.withdrawals = seed.withdrawals;
+    }
+  }
+
+  /** What this keyset holds, to seed another; undefined before the first load. */
+  snapshot(): KeysetSnapshot | undefined {
+    if (!this.signer) return undefined;
+    return {
+      signer: this.signer,
+      verifyKeys: this.verifyKeys,
+      published: this.published,
+      keyDates: this.keyDates,
+      withdrawals: this.withdrawals,
+    };
+  }
 
   async refresh(): Promise<void> {
     if (!(await this.tryRefresh()))

@@ -14,7 +14,9 @@ declare module 'autocannon' {
     /** Requests to send in all; the run ends then (and `duration` is ignored). */
     amount?: number;
     /** Per-request shaping: setupRequest may rewrite each request before it is sent. */
-    requests?: { setupRequest?: (req: RequestParams, context: Record<string, unknown>) => RequestParams }[];
+    requests?: (RequestParams & {
+      setupRequest?: (req: RequestParams, context: Record<string, unknown>) => RequestParams;
+    })[];
   }
 
   interface RequestParams {

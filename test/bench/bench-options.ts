@@ -5,14 +5,30 @@ import { parseArgs } from 'node:util';
 export const ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 export type Alg = (typeof ALGS)[number];
 
-export const SECTIONS = ['token', 'usage', 'gateway', 'timing', 'federation', 'mcp'] as const;
+export const SECTIONS = [
+  'token',
+  'discovery',
+  'scale',
+  'instances',
+  'usage',
+  'gateway',
+  'timing',
+  'federation',
+  'mcp',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
-export const USAGE = `usage: npm run bench -- [--only token,usage,gateway,timing,federation,mcp] [--connections N] [--duration S]
-                        [--rounds N] [--warmup S] [--samples N] [--alg RS256|ES256|EdDSA]… [--skip-es256]
-                        [--cpu-prof DIR]
+export const USAGE = `usage: npm run bench -- [--only token,discovery,scale,instances,usage,gateway,timing,federation,mcp]
+                        [--connections N] [--duration S] [--rounds N] [--warmup S] [--samples N]
+                        [--alg RS256|ES256|EdDSA]… [--skip-es256] [--workers N] [--scale-keys N] [--cpu-prof DIR]
   sections (default all; --only may repeat or list several, comma-separated):
-    token    keymint POST /token vs node-oidc-provider, once per --alg
+    token    keymint POST /token vs node-oidc-provider, once per --alg: one process, and --workers
+             worker processes (WORKER_PROCESSES); the overhead per token beyond one signature
+    discovery  GET JWKS and GET discovery metadata, keymint vs node-oidc-provider (targets 2× and 1.5×)
+    scale    keymint POST /token with --scale-keys keys in PostgreSQL vs 100 (seeded by the bench;
+             each run cycles over 100 keys; target within 10 %)
+    instances  two keymint instances on one PostgreSQL vs one: per-instance tokens/s and CPU, and
+             what PostgreSQL sees per token (the capacity model's figures)
     usage    keymint RS256 POST /token, USAGE_ACCOUNTING=on vs off (target ratio >= 0.95)
     gateway  keymint POST /graphql vs the same schema without authentication (target >= 0.85)
     timing   refused /token round trips, known vs unknown client_id: --rounds runs of --samples
@@ -22,7 +38,8 @@ export const USAGE = `usage: npm run bench -- [--only token,usage,gateway,timing
              JWKS) next to client_credentials on the same server: latency p50/p99 and req/s
     mcp      MCP tools/call list_keys at /mcp vs GET /api/v1/orgs/{org}/keys on the same server
   --cpu-prof DIR  keymint and baseline servers write V8 CPU profiles (node --cpu-prof) to DIR
-  defaults: 50 connections, 10 s per run, 3 rounds, 3 s warm-up, 500 samples, --alg RS256 --alg ES256`;
+  defaults: 50 connections, 10 s per run, 3 rounds, 3 s warm-up, 500 samples, --alg RS256 --alg ES256,
+            --workers 2 (1: one process only), --scale-keys 1000000`;
 
 export interface BenchOptions {
   connections: number;
@@ -32,6 +49,10 @@ export interface BenchOptions {
   /** timing: request pairs per run. */
   samples: number;
   algs: Alg[];
+  /** token: WORKER_PROCESSES of the multi-process contender (1: none). */
+  workers: number;
+  /** scale: keys in the large database. */
+  scaleKeys: number;
   sections: Section[];
   cpuProf: string | undefined;
 }
@@ -47,6 +68,8 @@ export function parseOptions(): BenchOptions {
       samples: { type: 'string', default: '500' },
       alg: { type: 'string', multiple: true },
       'skip-es256': { type: 'boolean', default: false },
+      workers: { type: 'string', default: '2' },
+      'scale-keys': { type: 'string', default: '1000000' },
       only: { type: 'string', multiple: true },
       'cpu-prof': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -94,6 +117,8 @@ export function parseOptions(): BenchOptions {
     warmup: whole('warmup', values.warmup, 0, 60),
     samples: whole('samples', values.samples, 20, 20_000),
     algs: [...new Set(algs)],
+    workers: whole('workers', values.workers, 1, 64),
+    scaleKeys: whole('scale-keys', values['scale-keys'], 200, 20_000_000),
     sections: sections as Section[],
     cpuProf: values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined,
   };

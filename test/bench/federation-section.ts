@@ -9,6 +9,7 @@ import type postgres from 'postgres';
 import { DEFAULT_REPO, type FakeOidcIssuer, startFakeOidcIssuer } from '../federation/fake-oidc-issuer';
 import { createBenchDb } from './bench-db';
 import type { BenchOptions } from './bench-options';
+import { recordPair } from './bench-table';
 import { childEnv, cli } from './child-processes';
 import { isAborting, onCleanup, setCurrentLoad } from './cleanup';
 import { cpuSeconds, sumCpu } from './cpu-time';
@@ -225,6 +226,14 @@ export async function federationPhase(
         ]);
       }
       const jwksFetches = issuer.jwksFetches - jwksBefore;
+      recordPair(
+        'token exchange vs client_credentials',
+        rounds,
+        ['RFC 8693 exchange', 'client_credentials'],
+        {
+          text: 'no target',
+        },
+      );
       const ex = medians(rounds, 0, 1);
       const ccm = medians(rounds, 1, 0);
       console.log(

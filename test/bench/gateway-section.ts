@@ -2,6 +2,7 @@
 import type postgres from 'postgres';
 import { createBenchDb } from './bench-db';
 import type { BenchOptions } from './bench-options';
+import { recordPair } from './bench-table';
 import { childEnv, cli } from './child-processes';
 import { alternate } from './load-rounds';
 import { ms } from './result-table';
@@ -102,6 +103,9 @@ export async function gatewayPhase(
       ],
       'cpuµs/req',
     );
+    recordPair('POST /graphql gateway vs no auth', rounds, ['keymint gateway', 'unauthenticated'], {
+      minRatio: GATEWAY_TARGET,
+    });
     const gw = medians(rounds, 0, 1);
     const un = medians(rounds, 1, 0);
     console.log(

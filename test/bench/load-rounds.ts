@@ -3,12 +3,13 @@
 import autocannon, { type Result } from 'autocannon';
 import type { BenchOptions } from './bench-options';
 import { isAborting, setCurrentLoad } from './cleanup';
-import { cpuSeconds, sumCpu } from './cpu-time';
+import { sumCpu, treeCpuSeconds } from './cpu-time';
 import { header, row } from './result-table';
 import type { Run } from './run-stats';
+import { quantileMs, scrapeBuckets } from './server-histogram';
 import type { Side } from './side';
 
-function load(side: Side, connections: number, duration: number): Promise<Result> {
+export function load(side: Side, connections: number, duration: number): Promise<Result> {
   return new Promise((ok, fail) => {
     setCurrentLoad(
       autocannon(
@@ -17,6 +18,15 @@ function load(side: Side, connections: number, duration: number): Promise<Result
           method: side.method ?? 'POST',
           headers: side.headers,
           ...(side.method === 'GET' ? {} : { body: side.body }),
+          ...(side.requests
+            ? {
+                requests: side.requests.map((r) => ({
+                  method: side.method ?? 'POST',
+                  headers: r.headers,
+                  body: r.body,
+                })),
+              }
+            : {}),
           connections,
           duration,
           timeout: 10,
@@ -55,9 +65,12 @@ export async function alternate(
     for (const { label, side } of contenders) {
       await side.prepare?.();
       const backends = (await side.backends?.()) ?? [];
-      const before = [cpuSeconds(side.pid), sumCpu(backends)];
+      const histogram = side.serverHistogram;
+      const bucketsBefore = histogram && (await scrapeBuckets(histogram.metricsUrl, histogram.series));
+      const before = [treeCpuSeconds(side.pid), sumCpu(backends)];
       const r = await load(side, o.connections, o.duration);
-      const after = [cpuSeconds(side.pid), sumCpu(backends)];
+      const after = [treeCpuSeconds(side.pid), sumCpu(backends)];
+      const bucketsAfter = histogram && (await scrapeBuckets(histogram.metricsUrl, histogram.series));
       const perAnswer = (i: number) => {
         const [a, b] = [before[i], after[i]];
         return a === undefined || b === undefined || r['2xx'] === 0 ? undefined : ((b - a) * 1e6) / r['2xx'];
@@ -70,6 +83,8 @@ export async function alternate(
         dbCpu: side.backends ? perAnswer(1) : undefined,
         p50: r.latency.p50,
         p99: r.latency.p99,
+        serverP50: quantileMs(bucketsBefore, bucketsAfter, 0.5),
+        serverP99: quantileMs(bucketsBefore, bucketsAfter, 0.99),
         non2xx: r.non2xx,
         errors: r.errors + r.timeouts + (r.mismatches ?? 0),
       };

@@ -2,6 +2,7 @@
 import type postgres from 'postgres';
 import { createBenchDb } from './bench-db';
 import type { BenchOptions } from './bench-options';
+import { recordPair } from './bench-table';
 import { childEnv, cli } from './child-processes';
 import { alternate } from './load-rounds';
 import { ms } from './result-table';
@@ -79,6 +80,9 @@ export async function mcpPhase(o: BenchOptions, sql: postgres.Sql, adminUrl: str
       ],
       'cpuµs/req',
     );
+    recordPair('MCP list_keys vs GET /api/v1 keys', rounds, ['MCP tools/call', 'GET /api/v1'], {
+      text: 'no target',
+    });
     const m = medians(rounds, 0, 1);
     const a = medians(rounds, 1, 0);
     console.log(

@@ -36,28 +36,52 @@ export async function serveKeymint(
   const base = `http://127.0.0.1:${port}`;
   const env = childEnv({ ...db.env, PORT: String(port), ISSUER_URL: base, ...extra });
   const child = startChild(what, profiled(['dist/node/keymint.js', 'serve']), env);
-  await waitFor(what, child, async () => (await fetch(`${base}/healthz`)).status === 200);
+  // With several worker processes, ready once the primary says they all listen.
+  const workers = Number(extra.WORKER_PROCESSES ?? 1) > 1;
+  await waitFor(what, child, async () =>
+    workers
+      ? child.tail().includes('keymint workers listening')
+      : (await fetch(`${base}/healthz`)).status === 200,
+  );
   return { base, pid: child.proc.pid, stop: child.stop, tail: child.tail };
 }
 
 export interface Keymint {
   side: Side;
+  base: string;
   stop(): Promise<void>;
   tail(): string;
 }
 
-/** keymint on a database of its own with one read:subjects key; stopping drops the database too. */
-export async function startKeymint(sql: postgres.Sql, adminUrl: string, alg: Alg): Promise<Keymint> {
+/** A keymint /token side, its server's own /token histogram read from /metrics. */
+export function keymintTokenSide(name: string, server: Server, key: BenchKey): Side {
+  return {
+    ...tokenSide(name, server.base, key.clientId, key.clientSecret, server.pid),
+    serverHistogram: {
+      metricsUrl: `${server.base}/metrics`,
+      series: { route: '/token', method: 'POST', statusClass: '2xx' },
+    },
+  };
+}
+
+/**
+ * keymint on a database of its own with one read:subjects key; stopping drops the
+ * database too. `extra` adds settings (WORKER_PROCESSES, say).
+ */
+export async function startKeymint(
+  sql: postgres.Sql,
+  adminUrl: string,
+  alg: Alg,
+  extra: Record<string, string> = {},
+): Promise<Keymint> {
   const db = await createBenchDb(sql, adminUrl, alg);
   const env = childEnv(db.env);
   await cli(['org', 'create', 'bench'], env);
   const key = await createKey(env, 'bench', ['read:subjects']);
-  const server = await serveKeymint('keymint', db);
+  const server = await serveKeymint('keymint', db, extra);
   return {
-    side: {
-      ...tokenSide('keymint', server.base, key.clientId, key.clientSecret, server.pid),
-      backends: () => db.backends(),
-    },
+    side: { ...keymintTokenSide('keymint', server, key), backends: () => db.backends() },
+    base: server.base,
     tail: server.tail,
     stop: async () => {
       await server.stop();
@@ -66,8 +90,15 @@ export async function startKeymint(sql: postgres.Sql, adminUrl: string, alg: Alg
   };
 }
 
+export interface Peer {
+  /** Its POST /token, for the client of a random secret. */
+  side: Side;
+  base: string;
+  pid: number | undefined;
+}
+
 /** The reference issuer (test/bench/peer-server.mjs) with one client of a random secret. */
-export async function startPeer(): Promise<Side> {
+export async function startPeer(): Promise<Peer> {
   const port = await freePort();
   const secret = randomBytes(32).toString('base64url');
   const child = startChild('peer', [join(BENCH_DIR, 'peer-server.mjs')], {
@@ -78,7 +109,7 @@ export async function startPeer(): Promise<Side> {
   });
   const base = `http://127.0.0.1:${port}`;
   await waitFor('the peer', child, async () => child.tail().includes(`ready ${base}`));
-  return tokenSide('peer', base, 'bench', secret, child.proc.pid);
+  return { side: tokenSide('peer', base, 'bench', secret, child.proc.pid), base, pid: child.proc.pid };
 }
 
 /**

@@ -1,8 +1,12 @@
 // A reference line for the token sections: raw signing speed on this machine.
 import { generateKeyPairSync, sign } from 'node:crypto';
+import type { Alg } from './bench-options';
+
+/** Signatures per second one core makes with node:crypto, per algorithm. */
+export type SigningRates = Record<Alg, number>;
 
 /** What one core can sign per second with node:crypto: the floor under any issuer's cost. */
-export function signingFloor(): string {
+export function signingRates(): SigningRates {
   const data = Buffer.alloc(400, 120);
   const rate = (key: Parameters<typeof sign>[2], hash: string | null) => {
     let n = 0;
@@ -13,7 +17,15 @@ export function signingFloor(): string {
     }
     return Math.round(n * 2);
   };
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  return `one-core signatures/s (node:crypto): RS256 ${rate(rsa, 'sha256')}, ES256 ${rate(ec, 'sha256')}`;
+  return {
+    RS256: rate(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, 'sha256'),
+    ES256: rate(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 'sha256'),
+    EdDSA: rate(generateKeyPairSync('ed25519').privateKey, null),
+  };
 }
+
+export const signingLine = (r: SigningRates) =>
+  `one-core signatures/s (node:crypto): RS256 ${r.RS256}, ES256 ${r.ES256}, EdDSA ${r.EdDSA}`;
+
+/** CPU µs of one signature of `alg` on this machine. */
+export const signatureMicros = (r: SigningRates, alg: Alg) => 1e6 / r[alg];

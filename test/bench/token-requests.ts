@@ -8,7 +8,7 @@ export interface BenchKey {
   clientSecret: string;
 }
 
-const basic = (id: string, secret: string) =>
+export const basicAuth = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 const TOKEN_FORM = (scope: string) =>
@@ -20,7 +20,7 @@ export function tokenSide(name: string, base: string, clientId: string, secret: 
     pid,
     url: `${base}/token`,
     headers: {
-      authorization: basic(clientId, secret),
+      authorization: basicAuth(clientId, secret),
       'content-type': 'application/x-www-form-urlencoded',
     },
     body: TOKEN_FORM('read:subjects'),
@@ -47,7 +47,7 @@ export async function fetchToken(base: string, key: BenchKey, scope: string): Pr
   const res = await fetch(`${base}/token`, {
     method: 'POST',
     headers: {
-      authorization: basic(key.clientId, key.clientSecret),
+      authorization: basicAuth(key.clientId, key.clientSecret),
       'content-type': 'application/x-www-form-urlencoded',
     },
     body: TOKEN_FORM(scope),

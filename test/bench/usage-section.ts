@@ -3,6 +3,7 @@
 import postgres from 'postgres';
 import { createBenchDb } from './bench-db';
 import type { BenchOptions } from './bench-options';
+import { recordPair } from './bench-table';
 import { childEnv, cli } from './child-processes';
 import { alternate } from './load-rounds';
 import { ms } from './result-table';
@@ -60,6 +61,9 @@ export async function usagePhase(o: BenchOptions, sql: postgres.Sql, adminUrl: s
       ],
       'cpuµs/tok',
     );
+    recordPair('POST /token usage accounting on/off', rounds, ['usage=on', 'usage=off'], {
+      minRatio: USAGE_TARGET,
+    });
     const on = medians(rounds, 0, 1);
     const off = medians(rounds, 1, 0);
     console.log(

@@ -220,6 +220,6 @@ describe('keymint federation', () => {
     expect(sub.code).toBe(0);
     expect(sub.stdout).toMatch(/^usage: keymint federation create/);
     const top = await cli(['--help']);
-    expect(top.stdout).toMatch(/federation create +--org <slug> --name <n> --issuer <url>/);
+    expect(top.stdout).toMatch(/federation create +--org <slug> --name <name> --issuer <url>/);
   });
 });

@@ -157,7 +157,7 @@ describe('create', () => {
 
   it('lists the federation: name, client id, issuer, repository pins, subject, scopes, status, last used', async () => {
     const html = await (await admin.get(feds)).text();
-    const row = /<tr>\s*<td><a href="[^"]+">api deploys<\/a>[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
+    const row = /<tr>\s*<td[^>]*><a href="[^"]+"[^>]*>api deploys<\/a>[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
     expect(row).toMatch(/kmf_[0-9A-Za-z]{22}/);
     expect(row).toContain(GITHUB);
     expect(row).toContain('acme/api');
@@ -211,17 +211,39 @@ describe('create', () => {
 });
 
 describe('disable, enable, revoke, delete', () => {
-  it('each asks first, naming the federation', async () => {
+  it('each asks first, naming the federation: a dialog, or a page without script', async () => {
     const f = await newFederation('confirm me');
     const html = await (await admin.get(`${feds}/${f.id}`)).text();
     expect(html).toContain('Disable “confirm me”?');
     expect(html).toContain('Revoke “confirm me”?');
-    expect(html).toMatch(/popovertarget="disable-federation"/);
-    expect(html).toMatch(/popovertarget="revoke-federation"/);
+    // The buttons open their dialogs; without script they lead to a confirmation page.
+    expect(html).toMatch(
+      new RegExp(
+        `<form method="get" action="${feds}/${f.id}/disable"[^>]*><button type="submit"[^>]*data-dialog="disable-federation"[^>]*aria-label="Disable confirm me"`,
+      ),
+    );
+    expect(html).toMatch(/data-dialog="revoke-federation"[^>]*aria-label="Revoke confirm me"/);
+    expect(html).toMatch(
+      /<dialog id="revoke-federation"[\s\S]*?<button type="button" data-close[^>]*>Cancel<\/button>/,
+    );
+    for (const [action, question] of [
+      ['disable', 'Disable “confirm me”?'],
+      ['revoke', 'Revoke “confirm me”?'],
+    ]) {
+      const page = await admin.get(`${feds}/${f.id}/${action}`);
+      expect(page.status, action).toBe(200);
+      const text = await page.text();
+      expect(text).toContain(`<h1>${question}</h1>`);
+      expect(text).toMatch(new RegExp(`<a class="button" href="${feds}/${f.id}">Cancel</a>`));
+    }
+    expect((await findFederation(t.deps.db, org.id, f.id)).enabled).toBe(true);
     await revokeVia(f.id);
     const revoked = await (await admin.get(`${feds}/${f.id}`)).text();
     expect(revoked).toContain('Delete “confirm me”?');
     expect(revoked).not.toContain('federation-workflow');
+    expect(await (await admin.get(`${feds}/${f.id}/delete`)).text()).toContain(
+      '<h1>Delete “confirm me”?</h1>',
+    );
   });
 
   async function revokeVia(id: string) {
@@ -290,6 +312,9 @@ describe('who may see and post', () => {
     expect(html).toContain('federation-workflow');
     expect(html).not.toMatch(/<form method="post" action="[^"]*federations/);
     expect((await viewer.get(`${feds}/new`)).status).toBe(403);
+    for (const action of ['disable', 'revoke', 'delete']) {
+      expect((await viewer.get(`${feds}/${f.id}/${action}`)).status, action).toBe(403);
+    }
     for (const [path, form] of [
       [feds, { ...FORM, name: 'by a viewer' }],
       [`${feds}/${f.id}/enabled`, { enabled: 'false' }],

@@ -35,7 +35,7 @@ const textOf = async (l: Locator): Promise<string> => ((await l.textContent()) ?
 const statusOf = async (r: Locator): Promise<string> => (await textOf(r.getByRole('cell').nth(3))).trim();
 
 async function newWatchedContext(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   context.on('request', (r) => urls.push(r.url()));
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -229,7 +229,7 @@ describe('console as an admin', () => {
     expect(await page.content()).not.toContain(created.secret);
   });
 
-  it('renames the key and edits its scopes on the key page, with a warning', SLOW, async () => {
+  it('renames the key and edits its scopes on the key page, confirming what changes', SLOW, async () => {
     const { page } = admin;
     await row(page, 'ci deploy').getByRole('link', { name: 'ci deploy' }).click();
     await page.getByRole('heading', { name: 'Key “ci deploy”' }).waitFor();
@@ -243,6 +243,15 @@ describe('console as an admin', () => {
     await access.getByRole('checkbox', { name: 'write:subjects', exact: true }).uncheck();
     await access.getByRole('checkbox', { name: 'read:audit', exact: true }).uncheck();
     await access.getByRole('button', { name: 'Save changes' }).click();
+    // Nothing is saved before the page says what changes and the change is confirmed.
+    await page.getByRole('heading', { name: 'Save changes to “ci deploy prod”?' }).waitFor();
+    const changes = await textOf(page.getByRole('main'));
+    expect(changes).toContain('Calls made with this key may break');
+    expect(changes).toMatch(
+      /Scopes removed — calls that need them will be refused: (write:subjects, read:audit|read:audit, write:subjects)/,
+    );
+    expect((await findKey(t.deps.db, acme.id, created.clientId)).scopes).toContain('write:subjects');
+    await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const key = await findKey(t.deps.db, acme.id, created.clientId);
     expect(key.name).toBe('ci deploy prod');
@@ -255,7 +264,11 @@ describe('console as an admin', () => {
   it('disables the key (shown under Status "Disabled"), then enables it again', SLOW, async () => {
     const { page } = admin;
     await page.goto(`${t.url}/console/orgs/acme/keys`);
-    await row(page, 'ci deploy prod').getByRole('button', { name: 'Disable' }).click();
+    await row(page, 'ci deploy prod').getByRole('button', { name: 'Disable ci deploy prod' }).click();
+    await page
+      .getByRole('dialog', { name: 'Disable “ci deploy prod”?' })
+      .getByRole('button', { name: 'Disable', exact: true })
+      .click();
     await page.getByRole('status').filter({ hasText: 'disabled' }).waitFor();
     expect(await row(page, 'ci deploy prod').count()).toBe(0);
     expect((await tokenRequest(t.url, created.clientId, created.secret)).status).toBe(401);
@@ -274,10 +287,19 @@ describe('console as an admin', () => {
   it('rotates on the key page with a grace period: new and old secrets both work', SLOW, async () => {
     const { page } = admin;
     await row(page, 'ci deploy prod').getByRole('link', { name: 'ci deploy prod' }).click();
-    await page.getByLabel('The old secret keeps working').selectOption({ label: 'for 1 hour' });
-    await page.getByRole('button', { name: 'Rotate' }).click();
+    await page.getByRole('button', { name: 'Rotate ci deploy prod' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Rotate “ci deploy prod”?' });
+    // One hour is chosen unless the user picks another grace period.
+    expect(await confirm.getByRole('radio', { name: /^1 hour/ }).isChecked()).toBe(true);
+    expect(await confirm.getByRole('radio', { name: 'None' }).isChecked()).toBe(false);
+    expect(await confirm.getByRole('radio', { name: '24 hours' }).isChecked()).toBe(false);
+    await confirm.getByRole('button', { name: 'Rotate', exact: true }).click();
     await page.waitForURL(/\/reveal\//);
     await page.getByRole('heading', { name: 'Key rotated' }).waitFor();
+    const until = new Date(t.clock.now().getTime() + 3_600_000).toISOString();
+    expect(await textOf(page.getByRole('dialog'))).toContain(
+      `The old secret keeps working until ${until.slice(0, 10)} ${until.slice(11, 16)} UTC (in 1 hour)`,
+    );
     expect(await page.getByLabel('Client ID').inputValue()).toBe(created.clientId);
     rotatedSecret = await page.getByLabel('Client secret').inputValue();
     secrets.push(rotatedSecret);
@@ -291,12 +313,20 @@ describe('console as an admin', () => {
     expect(await textOf(row(page, 'ci deploy prod'))).toContain(`kms_…${rotatedSecret.slice(-4)}`);
   });
 
-  it('rotates from the table row without grace: the old secret stops', SLOW, async () => {
+  it('rotates from the table row after asking; with grace "None" the old secret stops', SLOW, async () => {
     const { page } = admin;
     const seeded = await t.newKey(acme.id, { name: 'row rotate', scopes: ['read:subjects'] });
     await page.goto(`${t.url}/console/orgs/acme/keys`);
-    await row(page, 'row rotate').getByRole('button', { name: 'Rotate' }).click();
+    await row(page, 'row rotate').getByRole('button', { name: 'Rotate row rotate' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Rotate “row rotate”?' });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    expect((await findKey(t.deps.db, acme.id, seeded.id)).rotatedAt).toBeNull();
+    await row(page, 'row rotate').getByRole('button', { name: 'Rotate row rotate' }).click();
+    await confirm.getByRole('radio', { name: 'None' }).check();
+    await confirm.getByRole('button', { name: 'Rotate', exact: true }).click();
     await page.waitForURL(/\/reveal\//);
+    expect(await textOf(page.getByRole('main'))).not.toContain('old secret keeps working');
     const fresh = await page.getByLabel('Client secret').inputValue();
     secrets.push(fresh);
     expect((await tokenRequest(t.url, seeded.clientId, fresh)).status).toBe(200);
@@ -306,14 +336,14 @@ describe('console as an admin', () => {
   it('revokes with confirmation; Status "All" shows it, "Hide revoked" hides it', SLOW, async () => {
     const { page } = admin;
     await page.goto(`${t.url}/console/orgs/acme/keys`);
-    await row(page, 'ci deploy prod').getByRole('button', { name: 'Revoke' }).click();
+    await row(page, 'ci deploy prod').getByRole('button', { name: 'Revoke ci deploy prod' }).click();
     const confirm = page.getByRole('dialog', { name: 'Revoke “ci deploy prod”?' });
     await confirm.waitFor({ state: 'visible' });
     // Cancelling keeps the key.
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await confirm.waitFor({ state: 'hidden' });
     expect((await findKey(t.deps.db, acme.id, created.clientId)).revokedAt).toBeNull();
-    await row(page, 'ci deploy prod').getByRole('button', { name: 'Revoke' }).click();
+    await row(page, 'ci deploy prod').getByRole('button', { name: 'Revoke ci deploy prod' }).click();
     await confirm.getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
     expect(await row(page, 'ci deploy prod').count()).toBe(0);
@@ -331,7 +361,11 @@ describe('console as an admin', () => {
   it('deletes the revoked key', SLOW, async () => {
     const { page } = admin;
     await filterKeys(page, 'Revoked');
-    await row(page, 'ci deploy prod').getByRole('button', { name: 'Delete' }).click();
+    await row(page, 'ci deploy prod').getByRole('button', { name: 'Delete ci deploy prod' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete “ci deploy prod”?' })
+      .getByRole('button', { name: 'Delete', exact: true })
+      .click();
     await page.getByRole('status').filter({ hasText: 'Key deleted.' }).waitFor();
     await filterKeys(page, 'All');
     expect(await row(page, 'ci deploy prod').count()).toBe(0);
@@ -360,7 +394,7 @@ describe('console as an admin', () => {
     const issued = Number(/: (\d+) issued/.exec(label)?.[1]);
     expect(issued).toBeGreaterThanOrEqual(5);
     expect(await page.getByRole('img', { name: /last 30 days/ }).count()).toBe(1);
-    expect(await page.locator('svg[role="img"] rect.issued').count()).toBeGreaterThan(0);
+    expect(await page.locator('svg[role="img"] rect.bar-issued').count()).toBeGreaterThan(0);
   });
 
   it('lists key events in the audit log', SLOW, async () => {
@@ -381,12 +415,13 @@ describe('console as an admin', () => {
       expect(actions, action).toContain(action);
     }
     for (const secret of secrets) expect(await page.content()).not.toContain(secret);
-    await page.getByLabel('Action').fill('key.revoked');
+    // The filter is a select of the known actions; rows name the action in words.
+    await page.getByLabel('Action').selectOption('key.revoked');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/action=key\.revoked/);
     const rows = await page.getByRole('table').getByRole('row').allInnerTexts();
     expect(rows.length).toBeGreaterThan(1);
-    for (const r of rows.slice(1)) expect(r).toContain('key.revoked');
+    for (const r of rows.slice(1)) expect(r).toContain('Key revoked');
   });
 
   it(

@@ -116,6 +116,13 @@ function bodyFor(schema: string | undefined): unknown {
       return undefined;
     case 'CreateKey':
       return { name: 'planted', scopes: ['read:keys'] };
+    case 'ImportKey':
+      return {
+        name: 'planted',
+        clientId: 'planted-client',
+        clientSecret: 'a planted secret',
+        scopes: ['read:keys'],
+      };
     case 'UpdateKey':
       return { name: 'hijacked', enabled: false };
     case 'RotateKey':

@@ -2,12 +2,17 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env, exports } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
+import postgres from 'postgres';
 import { describe, expect, inject, it } from 'vitest';
 import { generateSecret } from '../../src/api-keys/secrets';
+import { parseConfig } from '../../src/config';
 import { openPostgres } from '../../src/db/postgres';
 import { apiKeys, usageHourly } from '../../src/db/schema/index';
 import worker from '../../src/entry/worker';
+import { importKek } from '../../src/signing/kek';
 import { listSigningKeys } from '../../src/signing/lifecycle';
+import { rotateSigningKeys } from '../../src/signing/manual-rotation';
+import { signingPolicy } from '../../src/signing/signing-policy';
 import { isJtiRevoked, revokeJti } from '../../src/tokens/revoked-tokens';
 
 // Everything below runs inside workerd, against the PostgreSQL database global-setup.ts made.
@@ -132,6 +137,76 @@ describe('keymint on Cloudflare Workers', () => {
     expect(await isJtiRevoked(db, jti)).toBe(false);
     const live = await listSigningKeys(db, ['current', 'next']);
     expect(live.map((k) => k.state).sort()).toEqual(['current', 'next']);
+  });
+
+  it('signs with the keys its isolate holds, and reads them again once they are a second old', async () => {
+    const kidOf = async (res: Response) => {
+      expect(res.status).toBe(200);
+      return decodeProtectedHeader(((await res.json()) as { access_token: string }).access_token).kid;
+    };
+    // Older than a second by now: this request reads the signing keys once.
+    await new Promise((r) => setTimeout(r, 1100));
+    const before = await kidOf(await exports.default.fetch(tokenRequest()));
+    // With the signing keys locked away (no read can finish), a warm isolate still issues
+    // tokens and serves its JWKS: it holds the keys, decrypted and imported.
+    const sql = postgres(String(env.DATABASE_URL), { max: 1, onnotice: () => {} });
+    let release = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let locked = () => {};
+    const holding = new Promise<void>((r) => {
+      locked = r;
+    });
+    const lock = sql.begin(async (tx) => {
+      await tx`LOCK TABLE signing_keys IN ACCESS EXCLUSIVE MODE`;
+      locked();
+      await released;
+    });
+    await holding;
+    try {
+      const answered = await Promise.race([
+        Promise.all([
+          exports.default.fetch(tokenRequest()),
+          exports.default.fetch(new Request(`${issuer}/.well-known/jwks.json`)),
+        ]),
+        new Promise<'blocked'>((r) => setTimeout(() => r('blocked'), 5000)),
+      ]);
+      expect(answered).not.toBe('blocked');
+      const [token, jwks] = answered as [Response, Response];
+      expect(await kidOf(token)).toBe(before);
+      expect(jwks.status).toBe(200);
+      // The same prepared bytes, served again: still the whole JWKS.
+      expect(((await jwks.json()) as JSONWebKeySet).keys.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      release();
+      await lock;
+    }
+    // Rotated elsewhere (an operator's --now): the isolate signs with the new key once its
+    // keys are a second old, as a Node server's change watcher would switch.
+    const { db } = openPostgres(String(env.DATABASE_URL), { max: 1 });
+    const config = parseConfig(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])));
+    const rotated = await rotateSigningKeys(
+      db,
+      await importKek(String(env.KEYMINT_KEK)),
+      signingPolicy(config),
+      new Date(),
+      { immediately: true },
+    );
+    expect(rotated.from).toBe(before);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await kidOf(await exports.default.fetch(tokenRequest()))).toBe(rotated.to);
+  });
+
+  it('reaches PostgreSQL through a Hyperdrive binding when there is one, whatever DATABASE_URL says', async () => {
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      tokenRequest(),
+      { ...env, DATABASE_URL: 'pglite://./data', HYPERDRIVE: { connectionString: String(env.DATABASE_URL) } },
+      ctx,
+    );
+    expect(res.status).toBe(200);
+    await waitOnExecutionContext(ctx);
   });
 
   it('refuses an embedded database with a 500 that names the variable', async () => {

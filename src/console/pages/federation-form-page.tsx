@@ -47,12 +47,14 @@ export function FederationFormPage(props: {
   const issuer = val('issuer') || (props.issuers.includes(GITHUB_ISSUER) ? GITHUB_ISSUER : props.issuers[0]);
   const base = `/console/orgs/${props.chrome.org?.slug}/federations`;
   return (
-    <Layout chrome={props.chrome} title="Create federation">
-      <p>
-        <a href={base}>Back to federations</a>
-      </p>
+    <Layout
+      chrome={props.chrome}
+      title="Create federation"
+      back={{ href: base, label: 'Federations' }}
+      narrow
+    >
       {props.error ? <Alert kind="error">{props.error}</Alert> : null}
-      <form method="post" action={base}>
+      <form method="post" action={base} class="card">
         <Csrf token={props.chrome.csrf ?? ''} />
         <label for="fed-name">Name</label>
         <input
@@ -64,7 +66,7 @@ export function FederationFormPage(props: {
           value={val('name')}
           aria-describedby="fed-name-help"
         />
-        <p id="fed-name-help" class="muted">
+        <p id="fed-name-help" class="help">
           For people: what runs with it, e.g. “api deploys”.
         </p>
         <label for="fed-issuer">Issuer</label>
@@ -75,12 +77,12 @@ export function FederationFormPage(props: {
             </option>
           ))}
         </select>
-        <p id="fed-issuer-help" class="muted">
+        <p id="fed-issuer-help" class="help">
           Who signs the ID tokens: the issuers this server trusts (FEDERATION_ISSUERS).
         </p>
         <fieldset aria-describedby="fed-repo-help">
           <legend>Repository</legend>
-          <div id="fed-repo-help" class="muted">
+          <div id="fed-repo-help" class="help">
             <p>
               GitHub identifies a repository for good by numeric ids: a name can be deleted and taken by
               someone else, an id never comes back. To find them, open{' '}
@@ -98,7 +100,7 @@ export function FederationFormPage(props: {
             value={val('repository')}
             aria-describedby="fed-repository-help"
           />
-          <p id="fed-repository-help" class="muted">
+          <p id="fed-repository-help" class="help">
             Pinned too, and shown for people; if you rename the repository, update it here.
           </p>
           <label for="fed-repository-id">Repository ID</label>
@@ -133,7 +135,7 @@ export function FederationFormPage(props: {
                 value={val(name)}
                 aria-describedby={`fed-${name}-help`}
               />
-              <p id={`fed-${name}-help`} class="muted">
+              <p id={`fed-${name}-help`} class="help">
                 {`Leave empty for any; set it for ${meaning}.`}
               </p>
             </>
@@ -148,7 +150,7 @@ export function FederationFormPage(props: {
           placeholder="repo:acme/api:ref:refs/heads/main"
           aria-describedby="fed-subject-help"
         />
-        <div id="fed-subject-help" class="muted">
+        <div id="fed-subject-help" class="help">
           <p>
             The ID token’s <code>sub</code>, part by part (parts are separated by <code>:</code>);{' '}
             <code>*</code> matches anything within one part. Empty accepts any subject, the pins deciding.
@@ -164,12 +166,14 @@ export function FederationFormPage(props: {
         </div>
         <fieldset>
           <legend>Scopes</legend>
-          {props.catalog.map((s) => (
-            <label>
-              <input type="checkbox" name="scopes" value={s} checked={chosen.includes(s)} />
-              {s}
-            </label>
-          ))}
+          <div class="checks">
+            {props.catalog.map((s) => (
+              <label class="check">
+                <input type="checkbox" name="scopes" value={s} checked={chosen.includes(s)} />
+                <span class="mono">{s}</span>
+              </label>
+            ))}
+          </div>
         </fieldset>
         <label for="fed-ttl">
           Token lifetime in seconds ({MIN_TOKEN_TTL}–{MAX_TOKEN_TTL}; empty for the default)
@@ -182,11 +186,14 @@ export function FederationFormPage(props: {
           max={MAX_TOKEN_TTL}
           value={val('tokenTtlSeconds')}
         />
-        <p>
+        <div class="dialog-actions">
+          <a class="button" href={base}>
+            Cancel
+          </a>
           <button type="submit" class="primary">
             Create
           </button>
-        </p>
+        </div>
       </form>
     </Layout>
   );

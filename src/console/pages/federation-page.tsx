@@ -3,40 +3,79 @@
 import type { FederationView } from '../../federation/federation-view';
 import { when } from '../format';
 import { Alert, type Chrome, Csrf, Layout } from '../layout';
+import { type Confirmation, ConfirmButton } from './confirm';
 import { RepositoryPins } from './federations-page';
+import { Snippet } from './snippet';
 
-/** A confirmation naming the federation, then the form that does it. */
-function Confirmed(props: {
-  id: string;
-  label: string;
-  title: string;
-  text: string;
-  action: string;
-  csrf: string;
-  fields?: Record<string, string>;
-}) {
+/** The federation actions that ask first; enabling needs no confirmation. */
+export const FEDERATION_CONFIRMATIONS = ['disable', 'revoke', 'delete'] as const;
+export type FederationConfirmation = (typeof FEDERATION_CONFIRMATIONS)[number];
+
+/** What each action does, asked with the federation's name. */
+export function federationConfirmation(
+  action: FederationConfirmation,
+  f: { id: string; name: string },
+  path: string,
+  csrf: string,
+): Confirmation {
+  const id = `${action}-federation`;
+  switch (action) {
+    case 'disable':
+      return {
+        id,
+        title: `Disable “${f.name}”?`,
+        action: `${path}/enabled`,
+        confirm: 'Disable',
+        tone: 'danger',
+        csrf,
+        hidden: { enabled: 'false' },
+        body: () => <p>Jobs get no token through it until it is enabled again.</p>,
+      };
+    case 'revoke':
+      return {
+        id,
+        title: `Revoke “${f.name}”?`,
+        action: `${path}/revoke`,
+        confirm: 'Revoke',
+        tone: 'danger',
+        csrf,
+        body: () => (
+          <p>
+            Jobs get no token through it, at once and for good; workflows using it must move to a new
+            federation.
+          </p>
+        ),
+      };
+    case 'delete':
+      return {
+        id,
+        title: `Delete “${f.name}”?`,
+        action: `${path}/delete`,
+        confirm: 'Delete',
+        tone: 'danger',
+        csrf,
+        body: () => <p>It leaves the listings; the audit log keeps it.</p>,
+      };
+  }
+}
+
+const LABELS: Record<FederationConfirmation, string> = {
+  disable: 'Disable',
+  revoke: 'Revoke',
+  delete: 'Delete',
+};
+
+/** The federation's action button, named with it, that asks first. */
+function Confirmed(props: { action: FederationConfirmation; f: FederationView; path: string; csrf: string }) {
+  const label = LABELS[props.action];
   return (
-    <>
-      <button type="button" class="danger" {...{ popovertarget: props.id }}>
-        {props.label}
-      </button>
-      <dialog id={props.id} popover="auto" aria-labelledby={`${props.id}-title`}>
-        <h2 id={`${props.id}-title`}>{props.title}</h2>
-        <p>{props.text}</p>
-        <form method="post" action={props.action} class="inline">
-          <Csrf token={props.csrf} />
-          {Object.entries(props.fields ?? {}).map(([name, value]) => (
-            <input type="hidden" name={name} value={value} />
-          ))}
-          <button type="submit" class="danger">
-            {props.label}
-          </button>
-        </form>{' '}
-        <button type="button" {...{ popovertarget: props.id, popovertargetaction: 'hide' }}>
-          Cancel
-        </button>
-      </dialog>
-    </>
+    <ConfirmButton
+      c={federationConfirmation(props.action, props.f, props.path, props.csrf)}
+      label={label}
+      ariaLabel={`${label} ${props.f.name}`}
+      page={`${props.path}/${props.action}`}
+      tone={props.action === 'disable' ? 'plain' : 'danger'}
+    />
   );
 }
 
@@ -54,16 +93,18 @@ export function FederationPage(props: {
   const path = `/console/orgs/${props.chrome.org?.slug}/federations/${f.id}`;
   const claims = Object.entries(f.claims);
   return (
-    <Layout chrome={props.chrome} title={`Federation “${f.name}”`}>
-      <p>
-        <a href={`/console/orgs/${props.chrome.org?.slug}/federations`}>Back to federations</a>
-      </p>
+    <Layout
+      chrome={props.chrome}
+      title={`Federation “${f.name}”`}
+      back={{ href: `/console/orgs/${props.chrome.org?.slug}/federations`, label: 'Federations' }}
+      badge={<span class={`badge ${f.status}`}>{f.status}</span>}
+    >
       {props.flash ? <Alert kind="ok">{props.flash}</Alert> : null}
       {props.error ? <Alert kind="error">{props.error}</Alert> : null}
       <div class="cards">
         <section class="card" aria-labelledby="details">
           <h2 id="details">Policy</h2>
-          <dl>
+          <dl class="kv">
             <dt>Client ID</dt>
             <dd class="mono">{f.clientId}</dd>
             <dt>Status</dt>
@@ -106,62 +147,55 @@ export function FederationPage(props: {
           <section class="card" aria-labelledby="state">
             <h2 id="state">{f.status === 'revoked' ? 'Delete' : 'Disable or revoke'}</h2>
             {f.status === 'revoked' ? (
-              <Confirmed
-                id="delete-federation"
-                label="Delete"
-                title={`Delete “${f.name}”?`}
-                text="It leaves the listings; the audit log keeps it."
-                action={`${path}/delete`}
-                csrf={csrf}
-              />
+              <div class="setting">
+                <p>Removes it from the listings; the audit log keeps it.</p>
+                <Confirmed action="delete" f={f} path={path} csrf={csrf} />
+              </div>
             ) : (
               <>
-                {f.status === 'active' ? (
-                  <Confirmed
-                    id="disable-federation"
-                    label="Disable"
-                    title={`Disable “${f.name}”?`}
-                    text="Jobs get no token through it until it is enabled again."
-                    action={`${path}/enabled`}
-                    csrf={csrf}
-                    fields={{ enabled: 'false' }}
-                  />
-                ) : (
-                  <form method="post" action={`${path}/enabled`} class="inline">
-                    <Csrf token={csrf} />
-                    <input type="hidden" name="enabled" value="true" />
-                    <button type="submit">Enable</button>
-                  </form>
-                )}{' '}
-                <Confirmed
-                  id="revoke-federation"
-                  label="Revoke"
-                  title={`Revoke “${f.name}”?`}
-                  text="Jobs get no token through it, at once and for good; workflows using it must move to a new federation."
-                  action={`${path}/revoke`}
-                  csrf={csrf}
-                />
+                <div class="setting">
+                  {f.status === 'active' ? (
+                    <>
+                      <p>
+                        <strong>Disable.</strong> No tokens through it until enabled again.
+                      </p>
+                      <Confirmed action="disable" f={f} path={path} csrf={csrf} />
+                    </>
+                  ) : (
+                    <>
+                      <p>
+                        <strong>Enable.</strong> Jobs get tokens through it again.
+                      </p>
+                      <form method="post" action={`${path}/enabled`} class="inline">
+                        <Csrf token={csrf} />
+                        <input type="hidden" name="enabled" value="true" />
+                        <button type="submit" aria-label={`Enable ${f.name}`}>
+                          Enable
+                        </button>
+                      </form>
+                    </>
+                  )}
+                </div>
+                <div class="setting">
+                  <p>
+                    <strong>Revoke.</strong> Stops it at once and for good.
+                  </p>
+                  <Confirmed action="revoke" f={f} path={path} csrf={csrf} />
+                </div>
               </>
             )}
           </section>
         ) : null}
       </div>
       {f.status === 'revoked' ? null : (
-        <section aria-labelledby="workflow">
+        <section class="card" aria-labelledby="workflow">
           <h2 id="workflow">Use it in a GitHub Actions workflow</h2>
           <p>
             Paste this into the repository’s <code>.github/workflows/</code>. The job needs no secret: with{' '}
             <code>permissions: id-token: write</code> it asks GitHub for an ID token, and keymint’s action
             exchanges it for a token.
           </p>
-          <textarea id="federation-workflow" readonly rows={30} class="mono" aria-label="Workflow YAML">
-            {props.workflow}
-          </textarea>
-          <p>
-            <button type="button" data-copy="federation-workflow">
-              Copy
-            </button>
-          </p>
+          <Snippet id="federation-workflow" label="Workflow YAML" rows={30} text={props.workflow} />
         </section>
       )}
     </Layout>

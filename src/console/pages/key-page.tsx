@@ -7,6 +7,154 @@ import type { UsageReport } from '../../usage/query-usage';
 import { UsageChart } from '../chart';
 import { when } from '../format';
 import { Alert, type Chrome, Csrf, Layout } from '../layout';
+import { KeyActionButton } from './key-confirmations';
+
+function Details(props: { k: KeyView }) {
+  const { k } = props;
+  return (
+    <dl class="kv">
+      <dt>Client ID</dt>
+      <dd class="mono">{k.clientId}</dd>
+      <dt>Secret</dt>
+      <dd class="mono">{k.secretPreview}</dd>
+      <dt>Scopes</dt>
+      <dd class="mono">{k.scopes.join(' ')}</dd>
+      <dt>Allowed IP ranges</dt>
+      <dd class="mono">{k.allowedCidrs.length ? k.allowedCidrs.join(', ') : 'any address'}</dd>
+      <dt>Token lifetime</dt>
+      <dd>{k.tokenTtlSeconds ? `${k.tokenTtlSeconds} s` : 'the server default'}</dd>
+      <dt>Expires</dt>
+      <dd>{when(k.expiresAt)}</dd>
+      <dt>Last used</dt>
+      <dd>{k.lastUsedAt ? `${when(k.lastUsedAt)} from ${k.lastUsedIp ?? 'an unknown address'}` : 'never'}</dd>
+      <dt>Created</dt>
+      <dd>{`${when(k.createdAt)} by ${k.createdBy}`}</dd>
+      {k.rotatedAt ? (
+        <>
+          <dt>Rotated</dt>
+          <dd>{when(k.rotatedAt)}</dd>
+        </>
+      ) : null}
+      {k.revokedAt ? (
+        <>
+          <dt>Revoked</dt>
+          <dd>{when(k.revokedAt)}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+/** Scopes, ranges and lifetime: saving asks first when scopes or ranges change. */
+function AccessForm(props: { k: KeyView; catalog: readonly string[]; path: string; csrf: string }) {
+  const { k } = props;
+  const extra = k.scopes.filter((s) => !props.catalog.includes(s));
+  return (
+    <section class="card" aria-labelledby="access">
+      <h2 id="access">Scopes, IP ranges and token lifetime</h2>
+      <Alert kind="warn">
+        Changing these may break integrations that use this key right now; you confirm each change before it
+        takes effect.
+      </Alert>
+      <form method="post" action={`${props.path}/update`}>
+        <Csrf token={props.csrf} />
+        <input type="hidden" name="access" value="1" />
+        <fieldset>
+          <legend>Scopes</legend>
+          <div class="checks">
+            {[...props.catalog, ...extra].map((s) => (
+              <label class="check">
+                <input type="checkbox" name="scopes" value={s} checked={k.scopes.includes(s)} />
+                <span class="mono">{s}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <label for="edit-cidrs">Allowed IP ranges</label>
+        <textarea
+          id="edit-cidrs"
+          name="allowedCidrs"
+          rows={3}
+          class="code"
+          aria-describedby="edit-cidrs-help"
+          data-cidr-warning="edit-cidrs-warning"
+          data-wide-ipv4={WIDE_PREFIX_BELOW.ipv4}
+          data-wide-ipv6={WIDE_PREFIX_BELOW.ipv6}
+        >
+          {k.allowedCidrs.join('\n')}
+        </textarea>
+        <p id="edit-cidrs-help" class="help">
+          One range per line; empty allows any address.
+        </p>
+        <p id="edit-cidrs-warning" class="alert warn" hidden>
+          Warning: a range this wide (such as 0.0.0.0/0 or ::/0) allows almost any address.
+        </p>
+        <label for="edit-ttl">Token lifetime (seconds)</label>
+        <input
+          id="edit-ttl"
+          name="tokenTtlSeconds"
+          type="number"
+          min={MIN_TOKEN_TTL}
+          max={MAX_TOKEN_TTL}
+          aria-describedby="edit-ttl-help"
+          value={k.tokenTtlSeconds ?? ''}
+        />
+        <p id="edit-ttl-help" class="help">
+          {`${MIN_TOKEN_TTL} to ${MAX_TOKEN_TTL}; empty for the server’s default.`}
+        </p>
+        <div class="actions">
+          <button type="submit">Save changes</button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Rotate, disable or enable, revoke: each says what it does, and asks first. */
+function LifeCycle(props: { k: KeyView; path: string; csrf: string }) {
+  const { k, path, csrf } = props;
+  return (
+    <section class="card" aria-labelledby="lifecycle">
+      <h2 id="lifecycle">Rotate, disable or revoke</h2>
+      <div class="setting">
+        <p>
+          <strong>Rotate the secret.</strong> A new secret, shown once; the old one can keep working for a
+          while.
+        </p>
+        <KeyActionButton action="rotate" k={k} keyPath={path} csrf={csrf} from="key" />
+      </div>
+      <div class="setting">
+        {k.status === 'active' ? (
+          <>
+            <p>
+              <strong>Disable.</strong> No tokens until enabled again.
+            </p>
+            <KeyActionButton action="disable" k={k} keyPath={path} csrf={csrf} from="key" />
+          </>
+        ) : (
+          <>
+            <p>
+              <strong>Enable.</strong> The key gets tokens again.
+            </p>
+            <form method="post" action={`${path}/enabled`} class="inline">
+              <Csrf token={csrf} />
+              <input type="hidden" name="enabled" value="true" />
+              <button type="submit" aria-label={`Enable ${k.name}`}>
+                Enable
+              </button>
+            </form>
+          </>
+        )}
+      </div>
+      <div class="setting">
+        <p>
+          <strong>Revoke.</strong> Stops the key at once and for good.
+        </p>
+        <KeyActionButton action="revoke" k={k} keyPath={path} csrf={csrf} from="key" />
+      </div>
+    </section>
+  );
+}
 
 /** One key: details, usage, and (for admins) every change a key can take. */
 export function KeyPage(props: {
@@ -20,51 +168,22 @@ export function KeyPage(props: {
 }) {
   const { k } = props;
   const csrf = props.chrome.csrf ?? '';
-  const path = `/console/orgs/${props.chrome.org?.slug}/keys/${k.id}`;
+  const keys = `/console/orgs/${props.chrome.org?.slug}/keys`;
+  const path = `${keys}/${k.id}`;
   const live = k.status === 'active' || k.status === 'disabled';
   return (
-    <Layout chrome={props.chrome} title={`Key “${k.name}”`}>
+    <Layout
+      chrome={props.chrome}
+      title={`Key “${k.name}”`}
+      back={{ href: keys, label: 'API keys' }}
+      badge={<span class={`badge ${k.status}`}>{k.status}</span>}
+    >
       {props.flash ? <Alert kind="ok">{props.flash}</Alert> : null}
       {props.error ? <Alert kind="error">{props.error}</Alert> : null}
       <div class="cards">
         <section class="card" aria-labelledby="details">
           <h2 id="details">Details</h2>
-          <dl>
-            <dt>Client ID</dt>
-            <dd class="mono">{k.clientId}</dd>
-            <dt>Secret</dt>
-            <dd class="mono">{k.secretPreview}</dd>
-            <dt>Status</dt>
-            <dd>
-              <span class={`badge ${k.status}`}>{k.status}</span>
-            </dd>
-            <dt>Scopes</dt>
-            <dd class="mono">{k.scopes.join(' ')}</dd>
-            <dt>Allowed IP ranges</dt>
-            <dd class="mono">{k.allowedCidrs.length ? k.allowedCidrs.join(', ') : 'any address'}</dd>
-            <dt>Token lifetime</dt>
-            <dd>{k.tokenTtlSeconds ? `${k.tokenTtlSeconds} s` : 'the server default'}</dd>
-            <dt>Expires</dt>
-            <dd>{when(k.expiresAt)}</dd>
-            <dt>Last used</dt>
-            <dd>
-              {k.lastUsedAt ? `${when(k.lastUsedAt)} from ${k.lastUsedIp ?? 'an unknown address'}` : 'never'}
-            </dd>
-            <dt>Created</dt>
-            <dd>{`${when(k.createdAt)} by ${k.createdBy}`}</dd>
-            {k.rotatedAt ? (
-              <>
-                <dt>Rotated</dt>
-                <dd>{when(k.rotatedAt)}</dd>
-              </>
-            ) : null}
-            {k.revokedAt ? (
-              <>
-                <dt>Revoked</dt>
-                <dd>{when(k.revokedAt)}</dd>
-              </>
-            ) : null}
-          </dl>
+          <Details k={k} />
         </section>
         <section class="card" aria-labelledby="usage">
           <h2 id="usage">Usage, last 24 hours</h2>
@@ -73,117 +192,31 @@ export function KeyPage(props: {
       </div>
       {props.canWrite && live ? (
         <div class="cards">
-          <section class="card">
-            <h2 id="rename">Rename</h2>
-            <form method="post" action={`${path}/update`}>
-              <Csrf token={csrf} />
-              <label for="rename-name">Name</label>
-              <input id="rename-name" name="name" type="text" required maxlength={100} value={k.name} />
-              <p>
-                <button type="submit">Rename</button>
-              </p>
-            </form>
-          </section>
-          <section class="card" aria-labelledby="access">
-            <h2 id="access">Scopes, IP ranges and token lifetime</h2>
-            <Alert kind="warn">Changing these may break integrations that use this key right now.</Alert>
-            <form method="post" action={`${path}/update`}>
-              <Csrf token={csrf} />
-              <input type="hidden" name="access" value="1" />
-              <fieldset>
-                <legend>Scopes</legend>
-                {props.catalog.map((s) => (
-                  <label>
-                    <input type="checkbox" name="scopes" value={s} checked={k.scopes.includes(s)} />
-                    {s}
-                  </label>
-                ))}
-                {k.scopes
-                  .filter((s) => !props.catalog.includes(s))
-                  .map((s) => (
-                    <label>
-                      <input type="checkbox" name="scopes" value={s} checked />
-                      {s}
-                    </label>
-                  ))}
-              </fieldset>
-              <label for="edit-cidrs">Allowed IP ranges (one per line; empty allows any address)</label>
-              <textarea
-                id="edit-cidrs"
-                name="allowedCidrs"
-                rows={3}
-                data-cidr-warning="edit-cidrs-warning"
-                data-wide-ipv4={WIDE_PREFIX_BELOW.ipv4}
-                data-wide-ipv6={WIDE_PREFIX_BELOW.ipv6}
-              >
-                {k.allowedCidrs.join('\n')}
-              </textarea>
-              <p id="edit-cidrs-warning" class="alert warn" hidden>
-                Warning: a range this wide (such as 0.0.0.0/0 or ::/0) allows almost any address.
-              </p>
-              <label for="edit-ttl">
-                Token lifetime in seconds ({MIN_TOKEN_TTL}–{MAX_TOKEN_TTL}; empty for the default)
-              </label>
-              <input
-                id="edit-ttl"
-                name="tokenTtlSeconds"
-                type="number"
-                min={MIN_TOKEN_TTL}
-                max={MAX_TOKEN_TTL}
-                value={k.tokenTtlSeconds ?? ''}
-              />
-              <p>
-                <button type="submit">Save changes</button>
-              </p>
-            </form>
-          </section>
-          <section class="card" aria-labelledby="rotate">
-            <h2 id="rotate">Rotate the secret</h2>
-            <form method="post" action={`${path}/rotate`}>
-              <Csrf token={csrf} />
-              <label for="rotate-grace">The old secret keeps working</label>
-              <select id="rotate-grace" name="gracePeriodSeconds">
-                <option value="0">not at all (stops now)</option>
-                <option value="3600">for 1 hour</option>
-                <option value="86400">for 24 hours</option>
-              </select>
-              <p>
-                <button type="submit">Rotate</button>
-              </p>
-            </form>
-          </section>
-          <section class="card" aria-labelledby="state">
-            <h2 id="state">Disable or revoke</h2>
-            <form method="post" action={`${path}/enabled`} class="inline">
-              <Csrf token={csrf} />
-              <input type="hidden" name="enabled" value={k.status === 'active' ? 'false' : 'true'} />
-              <button type="submit">{k.status === 'active' ? 'Disable' : 'Enable'}</button>
-            </form>{' '}
-            <button type="button" class="danger" {...{ popovertarget: 'revoke-key' }}>
-              Revoke
-            </button>
-            <dialog id="revoke-key" popover="auto" aria-labelledby="revoke-key-title">
-              <h2 id="revoke-key-title">Revoke “{k.name}”?</h2>
-              <p>Its secret stops working at once and for good.</p>
-              <form method="post" action={`${path}/revoke`} class="inline">
+          <div>
+            <section class="card" aria-labelledby="rename">
+              <h2 id="rename">Rename</h2>
+              <form method="post" action={`${path}/update`}>
                 <Csrf token={csrf} />
-                <button type="submit" class="danger">
-                  Revoke
-                </button>
-              </form>{' '}
-              <button type="button" {...{ popovertarget: 'revoke-key', popovertargetaction: 'hide' }}>
-                Cancel
-              </button>
-            </dialog>
-          </section>
+                <label for="rename-name">Name</label>
+                <input id="rename-name" name="name" type="text" required maxlength={100} value={k.name} />
+                <div class="actions">
+                  <button type="submit">Rename</button>
+                </div>
+              </form>
+            </section>
+            <LifeCycle k={k} path={path} csrf={csrf} />
+          </div>
+          <AccessForm k={k} catalog={props.catalog} path={path} csrf={csrf} />
         </div>
       ) : null}
       {props.canWrite && !live ? (
-        <form method="post" action={`${path}/delete`}>
-          <Csrf token={csrf} />
-          <button type="submit">Delete</button>{' '}
-          <span class="muted">removes it from listings; the audit log keeps it</span>
-        </form>
+        <section class="card" aria-labelledby="remove">
+          <h2 id="remove">Delete</h2>
+          <div class="setting">
+            <p>Removes the key from listings; the audit log keeps it.</p>
+            <KeyActionButton action="delete" k={k} keyPath={path} csrf={csrf} from="key" />
+          </div>
+        </section>
       ) : null}
     </Layout>
   );

@@ -1,20 +1,16 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-import { MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../../api-keys/key-fields';
 import type { KeyView } from '../../api-keys/key-view';
-import { WIDE_PREFIX_BELOW } from '../../lib/ip';
+import { Day } from '../dates';
 import { when } from '../format';
 import { Alert, type Chrome, Csrf, Layout } from '../layout';
+import { CreateKeyDialog } from './create-key-form';
+import { KeyActionButton } from './key-confirmations';
 
 export interface KeysFilters {
   status: string;
   q: string;
   hideRevoked: boolean;
-}
-
-export interface CreateForm {
-  error?: string | undefined;
-  values?: Record<string, string | string[]> | undefined;
 }
 
 const STATUSES = [
@@ -25,124 +21,153 @@ const STATUSES = [
   ['all', 'All'],
 ] as const;
 
-const EXPIRIES = [
-  ['30d', '30 days'],
-  ['60d', '60 days'],
-  ['90d', '90 days'],
-  ['180d', '180 days'],
-  ['1y', '1 year'],
-  ['never', 'No expiration'],
-  ['date', 'On a date…'],
-] as const;
-
-function CreateDialog(props: { chrome: Chrome; base: string; catalog: readonly string[]; form: CreateForm }) {
-  const v = props.form.values ?? {};
-  const chosen = Array.isArray(v.scopes) ? v.scopes : v.scopes ? [v.scopes] : undefined;
-  const checked = (s: string) => (chosen ? chosen.includes(s) : s.startsWith('read:'));
-  const attrs = props.form.error ? { open: true } : { popover: 'auto' as const };
-  return (
-    <dialog id="create-key" aria-labelledby="create-key-title" {...attrs}>
-      <h2 id="create-key-title">Create key</h2>
-      {props.form.error ? <Alert kind="error">{props.form.error}</Alert> : null}
-      <form method="post" action={`${props.base}/keys`}>
-        <Csrf token={props.chrome.csrf ?? ''} />
-        <label for="key-name">Name</label>
-        <input id="key-name" name="name" type="text" required maxlength={100} value={String(v.name ?? '')} />
-        <fieldset>
-          <legend>Scopes</legend>
-          {props.catalog.map((s) => (
-            <label>
-              <input type="checkbox" name="scopes" value={s} checked={checked(s)} />
-              {s}
-            </label>
-          ))}
-        </fieldset>
-        <label for="key-expiry">Expiration</label>
-        <select id="key-expiry" name="expiresIn" data-date-when="key-expiry-date">
-          {EXPIRIES.map(([value, label]) => (
-            <option value={value} selected={(v.expiresIn ?? '90d') === value}>
-              {label}
-            </option>
-          ))}
-        </select>
-        <div data-date-box>
-          <label for="key-expiry-date">Expiration date</label>
-          <input id="key-expiry-date" name="expiresOn" type="date" value={String(v.expiresOn ?? '')} />
-        </div>
-        <label for="key-cidrs">Allowed IP ranges (one per line; empty allows any address)</label>
-        <textarea
-          id="key-cidrs"
-          name="allowedCidrs"
-          rows={3}
-          data-cidr-warning="key-cidrs-warning"
-          data-wide-ipv4={WIDE_PREFIX_BELOW.ipv4}
-          data-wide-ipv6={WIDE_PREFIX_BELOW.ipv6}
-        >
-          {String(v.allowedCidrs ?? '')}
-        </textarea>
-        <p id="key-cidrs-warning" class="alert warn" hidden>
-          Warning: a range this wide (such as 0.0.0.0/0 or ::/0) allows almost any address.
-        </p>
-        <label for="key-ttl">
-          Token lifetime in seconds ({MIN_TOKEN_TTL}–{MAX_TOKEN_TTL}; empty for the default)
-        </label>
-        <input
-          id="key-ttl"
-          name="tokenTtlSeconds"
-          type="number"
-          min={MIN_TOKEN_TTL}
-          max={MAX_TOKEN_TTL}
-          value={String(v.tokenTtlSeconds ?? '')}
-        />
-        <p>
-          <button type="submit" class="primary">
-            Create
-          </button>
-        </p>
-      </form>
-    </dialog>
-  );
-}
-
-function RowActions(props: { chrome: Chrome; base: string; k: KeyView }) {
-  const { k, base } = props;
-  const path = `${base}/keys/${k.id}`;
+/** A row's buttons: each named with the key, the destructive ones asking first. */
+function RowActions(props: { csrf: string; base: string; k: KeyView }) {
+  const { k, csrf } = props;
+  const keyPath = `${props.base}/keys/${k.id}`;
   if (k.status === 'revoked' || k.status === 'expired') {
     return (
-      <form method="post" action={`${path}/delete`} class="inline">
-        <Csrf token={props.chrome.csrf ?? ''} />
-        <button type="submit">Delete</button>
-      </form>
+      <div class="row-actions">
+        <KeyActionButton action="delete" k={k} keyPath={keyPath} csrf={csrf} from="list" />
+      </div>
     );
   }
   return (
-    <>
-      <form method="post" action={`${path}/rotate`} class="inline">
-        <Csrf token={props.chrome.csrf ?? ''} />
-        <button type="submit">Rotate</button>
-      </form>{' '}
-      <form method="post" action={`${path}/enabled`} class="inline">
-        <Csrf token={props.chrome.csrf ?? ''} />
-        <input type="hidden" name="enabled" value={k.status === 'active' ? 'false' : 'true'} />
-        <button type="submit">{k.status === 'active' ? 'Disable' : 'Enable'}</button>
-      </form>{' '}
-      <button type="button" class="danger" {...{ popovertarget: `revoke-${k.id}` }}>
-        Revoke
-      </button>
-      <dialog id={`revoke-${k.id}`} popover="auto" aria-labelledby={`revoke-${k.id}-title`}>
-        <h2 id={`revoke-${k.id}-title`}>Revoke “{k.name}”?</h2>
-        <p>Its secret stops working at once and for good; tokens it obtained are refused by the gateway.</p>
-        <form method="post" action={`${path}/revoke`} class="inline">
-          <Csrf token={props.chrome.csrf ?? ''} />
-          <button type="submit" class="danger">
-            Revoke
+    <div class="row-actions">
+      <KeyActionButton action="rotate" k={k} keyPath={keyPath} csrf={csrf} from="list" />
+      {k.status === 'active' ? (
+        <KeyActionButton action="disable" k={k} keyPath={keyPath} csrf={csrf} from="list" />
+      ) : (
+        <form method="post" action={`${keyPath}/enabled`}>
+          <Csrf token={csrf} />
+          <input type="hidden" name="enabled" value="true" />
+          <button type="submit" aria-label={`Enable ${k.name}`}>
+            Enable
           </button>
-        </form>{' '}
-        <button type="button" {...{ popovertarget: `revoke-${k.id}`, popovertargetaction: 'hide' }}>
-          Cancel
-        </button>
-      </dialog>
-    </>
+        </form>
+      )}
+      <KeyActionButton action="revoke" k={k} keyPath={keyPath} csrf={csrf} from="list" />
+    </div>
+  );
+}
+
+/**
+ * The table stays one line per key: long values truncate (the full text in a tooltip,
+ * and on the key's page), the creation date and its author share a column; narrower
+ * windows drop the secondary columns, and phones get one card per key.
+ */
+function KeysTable(props: { keys: KeyView[]; base: string; canWrite: boolean; csrf: string }) {
+  const n = props.keys.length;
+  return (
+    <table class="data-table fixed stack keys-table">
+      <caption>{`${n} key${n === 1 ? '' : 's'}`}</caption>
+      <thead>
+        <tr>
+          <th scope="col" class="c-name">
+            Name
+          </th>
+          <th scope="col" class="c-client">
+            Client ID
+          </th>
+          <th scope="col" class="c-secret">
+            Secret
+          </th>
+          <th scope="col" class="c-status">
+            Status
+          </th>
+          <th scope="col" class="c-scopes col-lg">
+            Scopes
+          </th>
+          <th scope="col" class="c-date col-xl">
+            Expires
+          </th>
+          <th scope="col" class="c-date col-lg">
+            Last used
+          </th>
+          <th scope="col" class="c-created col-xl">
+            Created
+          </th>
+          {props.canWrite ? (
+            <th scope="col" class="c-actions">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody>
+        {props.keys.map((k) => (
+          <tr>
+            <td class="cell-title">
+              <a href={`${props.base}/keys/${k.id}`} class="truncate" title={k.name}>
+                {k.name}
+              </a>
+            </td>
+            <td data-label="Client ID">
+              <span class="mono truncate" title={k.clientId}>
+                {k.clientId}
+              </span>
+            </td>
+            <td data-label="Secret" class="mono">
+              {k.secretPreview}
+            </td>
+            <td data-label="Status">
+              <span class={`badge ${k.status}`}>{k.status}</span>
+            </td>
+            <td data-label="Scopes" class="col-lg">
+              <span class="mono truncate" title={k.scopes.join(' ')}>
+                {k.scopes.join(' ')}
+              </span>
+            </td>
+            <td data-label="Expires" class="col-xl">
+              <Day iso={k.expiresAt} />
+            </td>
+            <td data-label="Last used" class="col-lg">
+              <Day iso={k.lastUsedAt} detail={k.lastUsedIp ? `from ${k.lastUsedIp}` : undefined} />
+            </td>
+            <td data-label="Created" class="col-xl">
+              <span class="truncate" title={`${when(k.createdAt)} by ${k.createdBy}`}>
+                <time datetime={k.createdAt}>{k.createdAt.slice(0, 10)}</time> by {k.createdBy}
+              </span>
+            </td>
+            {props.canWrite ? (
+              <td class="cell-actions">
+                <RowActions csrf={props.csrf} base={props.base} k={k} />
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Nothing to list: say why, and what to do next. */
+function EmptyState(props: { filtered: boolean; base: string; canWrite: boolean }) {
+  if (props.filtered) {
+    return (
+      <div class="card empty">
+        <p>No keys match.</p>
+        <p>
+          <a href={`${props.base}/keys?status=all`}>Show all keys</a>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <section class="card empty" aria-labelledby="no-keys">
+      <h2 id="no-keys">No active keys</h2>
+      {props.canWrite ? (
+        <p>
+          Create a key for each service or CI job that calls your API. Its secret is shown once, with the
+          commands to get a token.
+        </p>
+      ) : (
+        <p>Ask an admin of this organisation to create one.</p>
+      )}
+      <p>
+        <a href={`${props.base}/keys?status=all`}>Show revoked and expired keys</a>
+      </p>
+    </section>
   );
 }
 
@@ -155,15 +180,23 @@ export function KeysPage(props: {
   canWrite: boolean;
   flash?: string | undefined;
   error?: string | undefined;
-  create: CreateForm;
 }) {
   const base = `/console/orgs/${props.chrome.org?.slug}`;
+  const csrf = props.chrome.csrf ?? '';
   const f = props.filters;
+  const filtered = f.q !== '' || f.status !== 'active' || f.hideRevoked;
+  const create = props.canWrite ? (
+    <form method="get" action={`${base}/keys/new`} class="inline">
+      <button type="submit" class="primary" data-dialog="create-key" aria-haspopup="dialog">
+        Create key
+      </button>
+    </form>
+  ) : null;
   return (
-    <Layout chrome={props.chrome} title="API keys">
+    <Layout chrome={props.chrome} title="API keys" actions={create}>
       {props.flash ? <Alert kind="ok">{props.flash}</Alert> : null}
       {props.error ? <Alert kind="error">{props.error}</Alert> : null}
-      <form method="get" action={`${base}/keys`} class="filters" aria-label="Filters">
+      <form method="get" action={`${base}/keys`} class="filter-bar" aria-label="Filter keys">
         <div>
           <label for="filter-status">Status</label>
           <select id="filter-status" name="status">
@@ -174,7 +207,11 @@ export function KeysPage(props: {
             ))}
           </select>
         </div>
-        <div class="check">
+        <div>
+          <label for="filter-q">Search keys</label>
+          <input id="filter-q" type="search" name="q" value={f.q} placeholder="Name" />
+        </div>
+        <label class="check" for="filter-hide-revoked">
           <input
             id="filter-hide-revoked"
             type="checkbox"
@@ -182,72 +219,25 @@ export function KeysPage(props: {
             value="1"
             checked={f.hideRevoked}
           />
-          <label for="filter-hide-revoked">Hide revoked</label>
-        </div>
-        <div>
-          <label for="filter-q">Search keys</label>
-          <input id="filter-q" type="text" name="q" value={f.q} />
-        </div>
+          Hide revoked
+        </label>
         <button type="submit">Filter</button>
-        {props.canWrite ? (
-          <button type="button" class="primary" {...{ popovertarget: 'create-key' }}>
-            Create key
-          </button>
-        ) : null}
       </form>
-      {props.canWrite ? (
-        <CreateDialog chrome={props.chrome} base={base} catalog={props.catalog} form={props.create} />
-      ) : null}
-      <table>
-        <caption class="muted">{`${props.keys.length} key${props.keys.length === 1 ? '' : 's'}`}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Client ID</th>
-            <th scope="col">Secret</th>
-            <th scope="col">Status</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Created by</th>
-            <th scope="col">Created</th>
-            {props.canWrite ? <th scope="col">Actions</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {props.keys.map((k) => (
-            <tr>
-              <td>
-                <a href={`${base}/keys/${k.id}`}>{k.name}</a>
-              </td>
-              <td class="mono">{k.clientId}</td>
-              <td class="mono">{k.secretPreview}</td>
-              <td>
-                <span class={`badge ${k.status}`}>{k.status}</span>
-              </td>
-              <td class="mono">{k.scopes.join(' ')}</td>
-              <td>{when(k.expiresAt)}</td>
-              <td>{k.lastUsedAt ? `${when(k.lastUsedAt)} from ${k.lastUsedIp ?? '?'}` : 'never'}</td>
-              <td>{k.createdBy}</td>
-              <td>{when(k.createdAt)}</td>
-              {props.canWrite ? (
-                <td>
-                  <RowActions chrome={props.chrome} base={base} k={k} />
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {props.keys.length === 0 ? <p class="muted">No keys match.</p> : null}
+      {props.canWrite ? <CreateKeyDialog csrf={csrf} base={base} catalog={props.catalog} /> : null}
+      {props.keys.length > 0 ? (
+        <KeysTable keys={props.keys} base={base} canWrite={props.canWrite} csrf={csrf} />
+      ) : (
+        <EmptyState filtered={filtered} base={base} canWrite={props.canWrite} />
+      )}
       {props.nextCursor ? (
-        <p>
+        <nav class="pager" aria-label="More keys">
+          <span />
           <a
             href={`${base}/keys?${new URLSearchParams({ status: f.status, q: f.q, ...(f.hideRevoked ? { hideRevoked: '1' } : {}), cursor: props.nextCursor })}`}
           >
             More keys
           </a>
-        </p>
+        </nav>
       ) : null}
     </Layout>
   );

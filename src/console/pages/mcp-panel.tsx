@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import { Alert, Csrf } from '../layout';
+import { Snippet } from './snippet';
 
 export interface McpTestResult {
   ok: boolean;
@@ -37,6 +38,7 @@ function examples(endpoint: string): string {
 /** An agent host's configuration: the URL and the header, the token from the environment. */
 const clientConfig = (endpoint: string) =>
   JSON.stringify(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the agent host expands ${KEYMINT_TOKEN}, not JavaScript
     { mcpServers: { keymint: { url: endpoint, headers: { Authorization: 'Bearer ${KEYMINT_TOKEN}' } } } },
     null,
     2,
@@ -54,14 +56,14 @@ export function McpPanel(props: {
 }) {
   const endpoint = `${props.issuer}/mcp`;
   return (
-    <section aria-labelledby="mcp">
+    <section class="card" aria-labelledby="mcp">
       <h2 id="mcp">MCP</h2>
       <p class="muted">
         Agents and automation manage this organisation’s keys over the Model Context Protocol (Streamable
         HTTP, stateless). Each tool is listed only when the token’s scopes allow it, and follows the same
         rules as the API: a token never grants more than it holds.
       </p>
-      <dl>
+      <dl class="kv">
         <dt>Endpoint</dt>
         <dd class="mono">{endpoint}</dd>
         <dt>Authorization header</dt>
@@ -70,23 +72,9 @@ export function McpPanel(props: {
         <dd class="mono">{`${props.issuer}/.well-known/oauth-protected-resource`}</dd>
       </dl>
       <h3>JSON-RPC examples</h3>
-      <textarea id="mcp-examples" readonly rows={14} class="mono" aria-label="MCP JSON-RPC examples">
-        {examples(endpoint)}
-      </textarea>
-      <p>
-        <button type="button" data-copy="mcp-examples">
-          Copy
-        </button>
-      </p>
+      <Snippet id="mcp-examples" label="MCP JSON-RPC examples" rows={14} text={examples(endpoint)} />
       <h3>Client configuration</h3>
-      <textarea id="mcp-config" readonly rows={10} class="mono" aria-label="MCP client configuration">
-        {clientConfig(endpoint)}
-      </textarea>
-      <p>
-        <button type="button" data-copy="mcp-config">
-          Copy
-        </button>
-      </p>
+      <Snippet id="mcp-config" label="MCP client configuration" rows={10} text={clientConfig(endpoint)} />
       <h3 id="mcp-test">MCP connection test</h3>
       {props.test ? <Alert kind={props.test.ok ? 'ok' : 'error'}>{props.test.message}</Alert> : null}
       {props.test?.tools ? (
@@ -105,10 +93,10 @@ export function McpPanel(props: {
         <input id="mcp-client-id" name="clientId" type="text" required autocomplete="off" />
         <label for="mcp-client-secret">MCP client secret</label>
         <input id="mcp-client-secret" name="clientSecret" type="password" required autocomplete="off" />
-        <p class="muted">The secret is used for this one test and never stored.</p>
-        <p>
+        <p class="help">The secret is used for this one test and never stored.</p>
+        <div class="actions">
           <button type="submit">List the tools this key would see</button>
-        </p>
+        </div>
       </form>
     </section>
   );

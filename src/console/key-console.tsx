@@ -1,0 +1,54 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+import { findKey } from '../api-keys/find-key';
+import { requestMeta } from '../audit/request-meta';
+import type { ConsoleContext } from './console-env';
+import { orgOf } from './console-middleware';
+import type { ChromeFor } from './page-chrome';
+import { MessagePage } from './pages/simple-pages';
+
+/** The key services' context for the signed-in user, audited as them. */
+export const keyCtx = (c: ConsoleContext) => ({
+  db: c.var.deps.db,
+  now: c.var.deps.clock.now(),
+  catalog: c.var.deps.catalog,
+  actor: { type: 'user' as const, id: c.var.viewer.user.id, label: c.var.viewer.user.email },
+  meta: requestMeta(c),
+});
+
+/** What the list may say after a row action: the server's own words, chosen by a code in the URL. */
+const DONE = {
+  enabled: 'enabled',
+  disabled: 'disabled',
+  revoked: 'revoked',
+  deleted: 'deleted',
+} as const;
+export type Done = keyof typeof DONE;
+
+/**
+ * The success banner for `?done=<code>&key=<id>`: only a known code renders, and the
+ * key's name comes from the database, so no text from a URL ever reaches the page.
+ */
+export async function doneMessage(c: ConsoleContext, orgId: string): Promise<string | undefined> {
+  const code = c.req.query('done');
+  if (!code || !Object.hasOwn(DONE, code)) return undefined;
+  const verb = DONE[code as Done];
+  const ref = c.req.query('key');
+  // A deleted key has left the listings; its name is not looked up again.
+  const key =
+    ref && verb !== 'deleted' ? await findKey(c.var.deps.db, orgId, ref).catch(() => undefined) : undefined;
+  return key ? `Key “${key.name}” ${verb}.` : `Key ${verb}.`;
+}
+
+/** Pages that only lead to a change are for admins; viewers are told so. */
+export const refuseViewer = async (c: ConsoleContext, chrome: ChromeFor) =>
+  orgOf(c).role === 'admin'
+    ? undefined
+    : c.html(
+        <MessagePage
+          chrome={await chrome(c, orgOf(c), 'keys')}
+          title="Not allowed"
+          message="Viewers cannot change anything here."
+        />,
+        403,
+      );
