@@ -12,6 +12,7 @@ afterAll(() => t?.close());
 const PROMISED_ROUTES: [string, string, string][] = [
   ['get', '/orgs/{org}/keys', '200'],
   ['post', '/orgs/{org}/keys', '201'],
+  ['post', '/orgs/{org}/keys/import', '201'],
   ['get', '/orgs/{org}/keys/{id}', '200'],
   ['patch', '/orgs/{org}/keys/{id}', '200'],
   ['post', '/orgs/{org}/keys/{id}/rotate', '200'],

@@ -147,7 +147,7 @@ describe('invalid_client', () => {
       t.app,
       {
         clientId: key.clientId,
-        // Well-formed, not this key's: a malformed one is told apart (test/api-keys/import-token.test.ts).
+        // Well-formed, not this key's: a malformed one is told apart (test/api-keys/import-key.test.ts).
         secret: generateSecret(),
       },
       {},

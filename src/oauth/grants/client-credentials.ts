@@ -1,9 +1,9 @@
 import type { ApiKeyRow } from '../../db/schema/index';
 import type { Deps } from '../../deps';
 import { seconds } from '../../lib/clock';
-import { signAccessToken } from '../../signing/access-token';
 import { requestedAudience } from '../requested-audience';
 import { requestedScopes } from '../requested-scope';
+import { issueAccessToken } from './issue-access-token';
 
 export interface TokenResponse {
   access_token: string;
@@ -22,22 +22,22 @@ export async function clientCredentialsGrant(
   const now = deps.clock.now();
   const scopes = requestedScopes(form.get('scope'), key.scopes, deps.catalog);
   const aud = requestedAudience(form, deps.config);
-  const iat = seconds(now);
   let ttl = key.tokenTtlSeconds ?? deps.config.tokenTtlSeconds;
   // A token never outlives the key that obtained it.
-  if (key.expiresAt) ttl = Math.max(1, Math.min(ttl, seconds(key.expiresAt) - iat));
-  const scope = scopes.join(' ');
-  const accessToken = await signAccessToken(deps.keyset, {
-    iss: deps.config.issuerUrl,
-    sub: key.clientId,
-    client_id: key.clientId,
+  if (key.expiresAt) ttl = Math.max(1, Math.min(ttl, seconds(key.expiresAt) - seconds(now)));
+  const issued = await issueAccessToken(deps, {
+    clientId: key.clientId,
+    orgId: key.orgId,
+    scopes,
     aud,
-    iat,
-    exp: iat + ttl,
-    jti: crypto.randomUUID(),
-    scope,
-    org_id: key.orgId,
+    now,
+    ttl,
   });
   deps.usage.record(key.id, key.orgId, now, 'issued', ip);
-  return { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope };
+  return {
+    access_token: issued.accessToken,
+    token_type: 'Bearer',
+    expires_in: issued.ttl,
+    scope: issued.scope,
+  };
 }

@@ -5,14 +5,13 @@ import { federationStatus } from '../../federation/federation-status';
 import { findFederationByClientId, markFederationUsed } from '../../federation/federation-store';
 import { shownValue } from '../../federation/verify-claims-seen';
 import { verifySubjectToken } from '../../federation/verify-subject-token';
-import { seconds } from '../../lib/clock';
 import { DomainError } from '../../lib/domain-error';
-import { signAccessToken } from '../../signing/access-token';
 import { OAuthError } from '../oauth-error';
 import { requestedAudience } from '../requested-audience';
 import { requestedScopes } from '../requested-scope';
 import type { TokenResponse } from './client-credentials';
 import { refuseIfThrottled, throttledExchange } from './exchange-throttle';
+import { issueAccessToken } from './issue-access-token';
 
 /** RFC 8693 §3: what the exchange issued. */
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -100,19 +99,13 @@ export function federatedToken(deps: Deps, c: Context, r: FederatedRequest): Pro
           `an ID token is single-use, request a new one (${verified.seen})`,
       );
     }
-    const iat = seconds(now);
-    const ttl = federation.tokenTtlSeconds ?? deps.config.tokenTtlSeconds;
-    const scope = scopes.join(' ');
-    const accessToken = await signAccessToken(deps.keyset, {
-      iss: deps.config.issuerUrl,
-      sub: federation.clientId,
-      client_id: federation.clientId,
+    const issued = await issueAccessToken(deps, {
+      clientId: federation.clientId,
+      orgId: federation.orgId,
+      scopes,
       aud,
-      iat,
-      exp: iat + ttl,
-      jti: crypto.randomUUID(),
-      scope,
-      org_id: federation.orgId,
+      now,
+      ttl: federation.tokenTtlSeconds ?? deps.config.tokenTtlSeconds,
     });
     deps.usage.record(federation.id, federation.orgId, now, 'issued', r.ip);
     try {
@@ -122,10 +115,10 @@ export function federatedToken(deps: Deps, c: Context, r: FederatedRequest): Pro
       deps.log.warn('could not record a federation as used', { federation: federation.id, error });
     }
     return {
-      access_token: accessToken,
+      access_token: issued.accessToken,
       token_type: 'Bearer',
-      expires_in: ttl,
-      scope,
+      expires_in: issued.ttl,
+      scope: issued.scope,
       issued_token_type: ACCESS_TOKEN_TYPE,
     };
   });
