@@ -79,11 +79,21 @@ const LAZY_SURFACES: { paths: string[]; load: Surface }[] = [
   },
 ];
 
-/** The request's ExecutionContext on Workers; Node has none. */
+/** Whether the runtime hands requests an ExecutionContext: Workers do, Node never does. */
+let hasExecutionContext: boolean | undefined;
+
+/**
+ * The request's ExecutionContext on Workers; Node has none. hono's getter throws when
+ * there is none, and an Error per request is costly: asked once, remembered.
+ */
 function executionContext(c: Context): ExecutionContext | undefined {
+  if (hasExecutionContext === false) return undefined;
   try {
-    return c.executionCtx;
+    const ctx = c.executionCtx;
+    hasExecutionContext = true;
+    return ctx;
   } catch {
+    hasExecutionContext ??= false;
     return undefined;
   }
 }

@@ -71,6 +71,8 @@ async function main() {
         await page.keyboard.press('Escape');
       };
 
+      // The set-up link's page, as the first admin of a new installation sees it.
+      await visit(`/console/setup/${await deps.setupLink.issue(clock.now())}`, '00-setup');
       await visit('/console/sign-in', '01-sign-in');
       await signInThroughForm(page, url, DEMO_ADMIN, DEMO_PASSWORD);
       await shot('02-keys');
@@ -93,6 +95,7 @@ async function main() {
       await visit(`/console/orgs/${demo.org.slug}/usage`, '11-usage');
       await visit(`/console/orgs/${demo.org.slug}/audit`, '12-audit');
       await visit(`/console/orgs/${demo.org.slug}/integrate`, '13-integrate');
+      await visit(`/console/orgs/${demo.org.slug}/members`, '14-members');
       await page.goto(keys);
       await context.close();
     }
