@@ -6,6 +6,7 @@ import { operatorActor } from '../../src/audit/actor';
 import { SESSION_COOKIE } from '../../src/auth/sessions';
 import { createUser } from '../../src/auth/users';
 import { startTestServer } from '../helpers/listening-server';
+import { wrongSecret } from '../helpers/oauth-client';
 import type { TestApp } from '../helpers/test-app';
 import { csrfOf, jwtClaims, launchBrowser, PASSWORD, signInThroughForm, tokenRequest } from './browser';
 
@@ -457,7 +458,7 @@ describe('console as an admin', () => {
 
       // A wrong secret is reported, not a crash.
       await test.getByLabel('Client ID').fill(probe.clientId);
-      await test.getByLabel('Client secret').fill(`${probe.secret.slice(0, -1)}x`);
+      await test.getByLabel('Client secret').fill(wrongSecret(probe.secret));
       await test.getByRole('button', { name: 'Test connection' }).click();
       await page
         .getByRole('alert')

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuth, requestToken } from '../helpers/oauth-client';
+import { basicAuth, requestToken, wrongSecret } from '../helpers/oauth-client';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { fuzzRuns } from './fuzz-settings';
 import { headerValue, hostileString, jwtShaped, shortHostileString } from './hostile-input';
@@ -46,7 +46,7 @@ beforeAll(async () => {
     'client_credentials',
     key.clientId,
     key.secret,
-    `${key.secret.slice(0, -1)}x`,
+    wrongSecret(key.secret),
     other.clientId,
     'read:subjects',
     'read:subjects write:subjects openid',

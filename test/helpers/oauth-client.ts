@@ -7,6 +7,11 @@ export function basicAuth(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`).toString('base64')}`;
 }
 
+/** The secret with its last character changed: a well-formed-looking wrong secret, never the right one. */
+export function wrongSecret(secret: string): string {
+  return `${secret.slice(0, -1)}${secret.endsWith('x') ? 'y' : 'x'}`;
+}
+
 export interface PostFormOptions {
   auth?: { id: string; secret: string };
   headers?: Record<string, string>;

@@ -6,7 +6,7 @@ import { Registry } from '../../src/metrics/registry';
 import { UsageBuffer } from '../../src/usage/usage-buffer';
 import { api, bearer } from '../helpers/api-client';
 import { freePort } from '../helpers/free-port';
-import { requestToken } from '../helpers/oauth-client';
+import { requestToken, wrongSecret } from '../helpers/oauth-client';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 interface Sample {
@@ -124,7 +124,7 @@ describe('GET /metrics', () => {
     for (let i = 0; i < 3; i++) expect((await requestToken(t.app, key)).status).toBe(200);
     const wrong = await requestToken(t.app, {
       clientId: key.clientId,
-      secret: `${key.secret.slice(0, -1)}x`,
+      secret: wrongSecret(key.secret),
     });
     expect(wrong.status).toBe(401);
     const reader = await bearer(t, org.id, ['read:keys']);
@@ -209,9 +209,7 @@ describe('GET /metrics', () => {
     try {
       const key = await fresh.newKey((await fresh.newOrg()).id);
       for (let i = 0; i < 3; i++) expect((await requestToken(fresh.app, key)).status).toBe(200);
-      expect((await requestToken(fresh.app, { ...key, secret: `${key.secret.slice(0, -1)}x` })).status).toBe(
-        401,
-      );
+      expect((await requestToken(fresh.app, { ...key, secret: wrongSecret(key.secret) })).status).toBe(401);
       expect((await requestToken(fresh.app, key, { scope: 'write:planets' })).status).toBe(400);
       const e = parseExposition(await (await fresh.app.request('/metrics')).text());
       expect(value(e, 'keymint_tokens_issued_total', { grant: 'client_credentials' })).toBe(3);
