@@ -19,6 +19,15 @@ export interface BackgroundOptions {
 }
 
 /**
+ * What an instance forgets on every change: dropped before the change is acknowledged,
+ * so its changer answers only after this.
+ */
+export function dropCachesOnChange(watcher: ChangeWatcher, deps: Deps): void {
+  watcher.onDrop(() => deps.keyCache.drop());
+  watcher.onDrop(() => deps.revocations.invalidate());
+}
+
+/**
  * The timers of a long-running instance: usage flushes, the signing-key schedule, the
  * revocation purge, and the change watcher that keeps the instance's lease, drops its
  * caches on every change and reloads signing keys other instances rotated. Returns a
@@ -34,9 +43,7 @@ export async function startBackground(deps: Deps, o: BackgroundOptions = {}): Pr
     o.changePollMs ?? HEARTBEAT_MS,
     deps.instance,
   );
-  // Dropped before the change is acknowledged, so its changer answers only after this.
-  watcher.onDrop(() => deps.keyCache.drop());
-  watcher.onDrop(() => deps.revocations.invalidate());
+  dropCachesOnChange(watcher, deps);
   watcher.onChange(() => deps.keyset.refresh());
   await watcher.start();
 

@@ -129,6 +129,9 @@ export const configSchema = z
 
 export class ConfigError extends Error {}
 
+/** A server database (postgres:// or postgresql://), not the embedded PGlite or memory://. */
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
+
 /** The names of every setting, as the environment spells them. */
 const SETTING_NAMES = Object.keys(configSchema.in.shape) as (keyof typeof configSchema.in.shape)[];
 

@@ -4,7 +4,7 @@ import { apiKeys, type OrgRow } from '../db/schema/index';
 import { DomainError } from '../lib/domain-error';
 
 /** Keys that count against the limit: active or disabled (not expired, revoked or deleted). */
-export async function countLiveKeys(db: Executor, orgId: string, now: Date): Promise<number> {
+async function countLiveKeys(db: Executor, orgId: string, now: Date): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(apiKeys)

@@ -3,8 +3,8 @@ import type { PasswordHasher } from '../auth/password-hasher';
 import type { Db } from '../db/database';
 import { type ApiKeyRow, apiKeys } from '../db/schema/index';
 import { timingSafeEqual } from '../lib/encoding';
-import { ipAllowed, parseCidr } from '../lib/ip';
-import { proveImportedSecret } from './imported-secret';
+import { type Cidr, ipAllowed, parseCidr } from '../lib/ip';
+import { type Proof, proveImportedSecret } from './imported-secret';
 import type { KeyCache } from './key-cache';
 import { CLIENT_ID_RE, DUMMY_DIGEST, isWellFormedSecret, type SecretDigester } from './secrets';
 import { keyStatus } from './status';
@@ -108,8 +108,6 @@ export async function authenticateKey(
   return proof.ok ? standing(proof.key, ip, now) : proof;
 }
 
-type Proof = { ok: true; key: ApiKeyRow } | { ok: false; reason: 'unknown'; key?: ApiKeyRow };
-
 /**
  * A key that proved this very secret before, from memory while the instance may serve
  * from it; otherwise `prove` (the database read) decides and a success is remembered.
@@ -157,6 +155,20 @@ async function proveSecret(
   return { ok: true, key };
 }
 
+/**
+ * A key row's ranges, parsed once per row object: a key served from the key cache is the
+ * same object token after token, so its ranges are not parsed again on every request.
+ */
+const parsedCidrs = new WeakMap<readonly string[], Cidr[]>();
+function cidrsOf(key: ApiKeyRow): Cidr[] {
+  let cidrs = parsedCidrs.get(key.allowedCidrs);
+  if (!cidrs) {
+    cidrs = key.allowedCidrs.map(parseCidr).filter((c) => c !== null);
+    parsedCidrs.set(key.allowedCidrs, cidrs);
+  }
+  return cidrs;
+}
+
 /** Once the secret is proven: whether the key may have a token now, and if not, why. */
 function standing(key: ApiKeyRow, ip: string | undefined, now: Date): KeyAuthResult {
   const status = keyStatus(key, now);
@@ -181,8 +193,7 @@ function standing(key: ApiKeyRow, ip: string | undefined, now: Date): KeyAuthRes
       break;
   }
   if (key.allowedCidrs.length > 0) {
-    const cidrs = key.allowedCidrs.map(parseCidr).filter((c) => c !== null);
-    if (!ipAllowed(cidrs, ip)) {
+    if (!ipAllowed(cidrsOf(key), ip)) {
       return {
         ok: false,
         reason: 'ip',

@@ -1,18 +1,10 @@
-import { eq } from 'drizzle-orm';
-import { recordAudit } from '../audit/record-audit';
 import type { PasswordHasher } from '../auth/password-hasher';
-import { type ApiKeyRow, apiKeys, orgs } from '../db/schema/index';
-import { checkFields, DomainError, validationError } from '../lib/domain-error';
-import { newId } from '../lib/ids';
+import type { ApiKeyRow } from '../db/schema/index';
+import { DomainError, validationError } from '../lib/domain-error';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../lib/storable-text';
-import { assertRoomForKey } from './active-count';
-import type { CreateKeyInput } from './create-key';
-import { resolveExpiry } from './expiry';
+import { type CreateKeyInput, checkNewKeyFields, insertNewKey } from './create-key';
 import { importedClientIdProblem } from './imported-client-id';
-import { validCidrs, validName, validTokenTtl } from './key-fields';
 import type { KeyServiceContext } from './key-service-context';
-import { assertMayGrant } from './no-escalation';
-import { normaliseGrant } from './scopes';
 
 /** A key brought from another issuer: its client id and its secret, or that issuer's bcrypt hash of it. */
 export interface ImportKeyInput extends CreateKeyInput {
@@ -27,11 +19,11 @@ export interface ImportHashing {
   cost: number;
 }
 
-export const IMPORTED_SECRET_MIN = 8;
+const IMPORTED_SECRET_MIN = 8;
 /** bcrypt reads 72 bytes and ignores the rest: a longer secret would not be told from its prefix. */
-export const IMPORTED_SECRET_MAX_BYTES = 72;
+const IMPORTED_SECRET_MAX_BYTES = 72;
 /** What the secret preview shows for an imported secret: none of its characters (it may be short). */
-export const IMPORTED_PREVIEW = '(imported)';
+const IMPORTED_PREVIEW = '(imported)';
 
 const BCRYPT_HASH = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
 
@@ -76,11 +68,7 @@ export async function importKey(
   orgId: string,
   input: ImportKeyInput,
 ): Promise<ApiKeyRow> {
-  const fields = checkFields({
-    name: () => validName(input.name),
-    scopes: () => normaliseGrant(input.scopes ?? [], ctx.catalog),
-    tokenTtlSeconds: () => validTokenTtl(input.tokenTtlSeconds),
-    allowedCidrs: () => validCidrs(input.allowedCidrs),
+  const fields = checkNewKeyFields(ctx, input, {
     clientId: () => {
       const problem = importedClientIdProblem(input.clientId ?? '');
       if (problem) throw validationError('clientId', problem);
@@ -95,73 +83,21 @@ export async function importKey(
         : { bcrypt: validBcrypt(clientSecretBcrypt as string, hashing.cost) };
     },
   });
-  assertMayGrant(ctx, fields.scopes);
-  const { secret } = fields;
+  const { clientId, secret } = fields;
   // Hashed before the transaction: a bcrypt hash takes tens of milliseconds.
-  const secretDigest = 'bcrypt' in secret ? secret.bcrypt : await hashing.hasher.hash(secret.secret);
-  try {
-    return await ctx.db.transaction(async (tx) => {
-      const [org] = await tx.select().from(orgs).where(eq(orgs.id, orgId)).for('update');
-      if (!org) throw new DomainError('not-found', 'no such organisation');
-      const expiresAt = resolveExpiry(input, org, ctx.now);
-      await assertRoomForKey(tx, org, ctx.now);
-      const [taken] = await tx
-        .select({ id: apiKeys.id })
-        .from(apiKeys)
-        .where(eq(apiKeys.clientId, fields.clientId));
-      if (taken) throw clientIdTaken(fields.clientId);
-      const [row] = await tx
-        .insert(apiKeys)
-        .values({
-          id: newId('key'),
-          orgId,
-          name: fields.name,
-          clientId: fields.clientId,
-          secretDigest,
-          secretPreview: IMPORTED_PREVIEW,
-          scopes: fields.scopes,
-          allowedCidrs: fields.allowedCidrs,
-          tokenTtlSeconds: fields.tokenTtlSeconds,
-          enabled: true,
-          expiresAt,
-          createdAt: ctx.now,
-          createdBy: ctx.actor.label,
-        })
-        .returning();
-      if (!row) throw new Error('insert returned no row');
-      await recordAudit(tx, ctx.now, {
-        orgId,
-        action: 'key.imported',
-        actor: ctx.actor,
-        target: { type: 'key', id: row.id },
-        meta: ctx.meta,
-        details: {
-          name: fields.name,
-          clientId: row.clientId,
-          scopes: fields.scopes,
-          expiresAt: expiresAt?.toISOString() ?? null,
-          secretFrom: 'bcrypt' in secret ? 'bcrypt-hash' : 'secret',
-        },
-      });
-      return row;
+  const digest = 'bcrypt' in secret ? secret.bcrypt : await hashing.hasher.hash(secret.secret);
+  const row = await insertNewKey(
+    ctx,
+    orgId,
+    input,
+    fields,
+    { clientId, digest, preview: IMPORTED_PREVIEW },
+    { action: 'key.imported', details: { secretFrom: 'bcrypt' in secret ? 'bcrypt-hash' : 'secret' } },
+  );
+  // Client ids are unique across organisations: /token knows a client by its id alone.
+  if (!row)
+    throw new DomainError('conflict', `client id "${clientId}" is already in use by a keymint key`, {
+      fields: [{ field: 'clientId', message: 'is already in use' }],
     });
-  } catch (e) {
-    // Two imports of one id at once: the unique index decides, the loser hears why.
-    if (isUniqueViolation(e)) throw clientIdTaken(fields.clientId);
-    throw e;
-  }
-}
-
-/** Client ids are unique across organisations: /token knows a client by its id alone. */
-const clientIdTaken = (clientId: string) =>
-  new DomainError('conflict', `client id "${clientId}" is already in use by a keymint key`, {
-    fields: [{ field: 'clientId', message: 'is already in use' }],
-  });
-
-function isUniqueViolation(e: unknown): boolean {
-  for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 4; depth++) {
-    if ((cur as { code?: unknown }).code === '23505') return true;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return false;
+  return row;
 }

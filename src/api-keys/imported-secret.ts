@@ -5,9 +5,10 @@ import { isImportedClientId } from './imported-client-id';
 import type { SecretDigester } from './secrets';
 
 /** A stored digest that is a bcrypt hash: an imported key's secret, until it is rotated. */
-export const isBcryptDigest = (digest: string): boolean => digest.startsWith('$2');
+const isBcryptDigest = (digest: string): boolean => digest.startsWith('$2');
 
-type Proof = { ok: true; key: ApiKeyRow } | { ok: false; reason: 'unknown'; key?: ApiKeyRow };
+/** A secret proven for its key, or refused (with the key when the client id exists). */
+export type Proof = { ok: true; key: ApiKeyRow } | { ok: false; reason: 'unknown'; key?: ApiKeyRow };
 
 /**
  * Proves the secret of a key imported from another issuer (a client id not in keymint's

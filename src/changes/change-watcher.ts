@@ -100,7 +100,7 @@ export class ChangeWatcher {
         // Moved (or, after a restored backup, went back): forget, then acknowledge.
         this.seq = seq;
         moved = true;
-        for (const drop of this.drops) drop();
+        this.dropAll();
         if (!this.lease) break;
       }
       this.report.succeeded();
@@ -120,6 +120,10 @@ export class ChangeWatcher {
     }
   }
 
+  private dropAll(): void {
+    for (const drop of this.drops) drop();
+  }
+
   /** One poll: the counter, and with a lease a heartbeat acknowledging `this.seq`. */
   private async beat(): Promise<number | undefined> {
     const { db } = this.database;
@@ -136,7 +140,7 @@ export class ChangeWatcher {
       // Forgotten (its lease had lapsed long ago): whatever memory holds may be stale.
       this.lease.end();
       this.seq = -1;
-      for (const drop of this.drops) drop();
+      this.dropAll();
       await registerInstance(db, this.lease.id);
       return undefined;
     }

@@ -28,6 +28,12 @@ export function required(value: string | undefined, flag: string, usage: string)
   return value;
 }
 
+/** Refuses any operand beyond the first `allowed` (none, by default). */
+export function noMoreArguments(positionals: string[], usage: string, allowed = 0): void {
+  if (positionals.length > allowed)
+    throw usageError(`unexpected argument "${positionals[allowed]}"; usage: ${usage}`);
+}
+
 export function wholeNumber(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw usageError(`${flag} must be a whole number, got "${value}"`);

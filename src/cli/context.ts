@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { type Config, readSettings, type Settings } from '../config';
+import { type Config, parseConfig, readSettings, type Settings } from '../config';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { readMigrations } from '../db/migrations-dir';
@@ -7,24 +7,23 @@ import { databaseFailure } from '../entry/startup-failure';
 import { DEFAULT_KEK_PATH } from '../signing/kek-file';
 import type { CliIo } from './cli-io';
 
-/**
- * The settings of io.env, with an embedded database's relative directory made absolute
- * against io.cwd (the process's own directory is not the caller's in a test), and what
- * start-up reports about them.
- */
-export function cliSettings(io: Pick<CliIo, 'env' | 'cwd'>): Settings {
-  const settings = readSettings(io.env);
+/** An embedded database's relative directory made absolute against cwd (the process's own is not the caller's in a test). */
+function withAbsoluteDataDir(config: Config, cwd: string): Config {
   const prefix = 'pglite://';
-  const { config } = settings;
-  if (!config.databaseUrl.startsWith(prefix)) return settings;
+  if (!config.databaseUrl.startsWith(prefix)) return config;
   const dir = config.databaseUrl.slice(prefix.length) || './data';
-  return {
-    ...settings,
-    config: { ...config, databaseUrl: `${prefix}${isAbsolute(dir) ? dir : resolve(io.cwd, dir)}` },
-  };
+  return { ...config, databaseUrl: `${prefix}${isAbsolute(dir) ? dir : resolve(cwd, dir)}` };
 }
 
-export const cliConfig = (io: Pick<CliIo, 'env' | 'cwd'>): Config => cliSettings(io).config;
+/** The settings of io.env, and what start-up reports about them (`serve`). */
+export function cliSettings(io: Pick<CliIo, 'env' | 'cwd'>): Settings {
+  const settings = readSettings(io.env);
+  return { ...settings, config: withAbsoluteDataDir(settings.config, io.cwd) };
+}
+
+/** The settings alone: main has already warned about misspelt ones, so nothing more is worked out. */
+export const cliConfig = (io: Pick<CliIo, 'env' | 'cwd'>): Config =>
+  withAbsoluteDataDir(parseConfig(io.env), io.cwd);
 
 /** keys/kek of the embedded set-up, under io.cwd. */
 export const kekPath = (io: Pick<CliIo, 'cwd'>): string => join(io.cwd, DEFAULT_KEK_PATH);

@@ -1,5 +1,3 @@
-import { scopeCatalog } from '../api-keys/scopes';
-import { operatorActor } from '../audit/actor';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { createFederation } from '../federation/create-federation';
@@ -11,10 +9,11 @@ import { listFederations } from '../federation/list-federations';
 import { revokeFederation } from '../federation/revoke-federation';
 import { updateFederation } from '../federation/update-federation';
 import { findOrg } from '../orgs/find-org';
-import { parseCommand, required, wholeNumber } from './args';
+import { noMoreArguments, parseCommand, required, wholeNumber } from './args';
 import { usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { withDatabase } from './context';
+import { keyContext } from './key-cli';
 import { print, table } from './output';
 import { FEDERATION_USAGE } from './usage';
 
@@ -24,17 +23,8 @@ const USAGE = Object.fromEntries(Object.entries(FEDERATION_USAGE).map(([k, u]) =
 >;
 type Sub = keyof typeof USAGE;
 
-function context(io: CliIo, database: Database, config: Config): FederationServiceContext {
-  return federationContext(
-    {
-      db: database.db,
-      now: io.clock.now(),
-      catalog: scopeCatalog(config.extraScopes),
-      actor: operatorActor(),
-    },
-    config,
-  );
-}
+const context = (io: CliIo, database: Database, config: Config): FederationServiceContext =>
+  federationContext(keyContext(io, database, config), config);
 
 /** `--claim name=value`, each name once; the value is everything after the first `=`. */
 function claimsOf(raw: string[] | undefined): Record<string, string> {
@@ -81,7 +71,7 @@ async function onOne(
   const usage = USAGE[sub];
   const { values, positionals } = parseCommand(rest, { org: { type: 'string' } }, usage);
   const ref = required(positionals[0], '<federation>', usage);
-  if (positionals.length > 1) throw usageError(`unexpected argument "${positionals[1]}"; usage: ${usage}`);
+  noMoreArguments(positionals, usage, 1);
   const orgRef = required(values.org, '--org', usage);
   await withDatabase(io, `federation ${sub}`, async (database, config) => {
     const org = await findOrg(database.db, orgRef);
@@ -110,8 +100,7 @@ export async function federationCommand(argv: string[], io: CliIo): Promise<void
         },
         USAGE.create,
       );
-      if (positionals.length > 0)
-        throw usageError(`unexpected argument "${positionals[0]}"; usage: ${USAGE.create}`);
+      noMoreArguments(positionals, USAGE.create);
       const orgRef = required(values.org, '--org', USAGE.create);
       const name = required(values.name, '--name', USAGE.create);
       const issuer = required(values.issuer, '--issuer', USAGE.create);
@@ -145,8 +134,7 @@ export async function federationCommand(argv: string[], io: CliIo): Promise<void
         { org: { type: 'string' }, status: { type: 'string' } },
         USAGE.list,
       );
-      if (positionals.length > 0)
-        throw usageError(`unexpected argument "${positionals[0]}"; usage: ${USAGE.list}`);
+      noMoreArguments(positionals, USAGE.list);
       const orgRef = required(values.org, '--org', USAGE.list);
       await withDatabase(io, 'federation list', async (database) => {
         const org = await findOrg(database.db, orgRef);

@@ -1,7 +1,7 @@
 import { startStandaloneGateway } from '../entry/standalone-gateway';
 import { listenFailure } from '../entry/startup-failure';
 import { createLog } from '../lib/log';
-import { parseCommand, required, wholeNumber } from './args';
+import { noMoreArguments, parseCommand, required, wholeNumber } from './args';
 import { CliError, usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { cliConfig } from './context';
@@ -16,7 +16,7 @@ export async function gatewayCommand(argv: string[], io: CliIo): Promise<void> {
     { issuer: { type: 'string' }, upstream: { type: 'string' }, port: { type: 'string' } },
     USAGE,
   );
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"; usage: ${USAGE}`);
+  noMoreArguments(positionals, USAGE);
   const issuer = required(values.issuer, '--issuer', USAGE).replace(/\/+$/, '');
   for (const [flag, url] of [
     ['--issuer', issuer],

@@ -4,8 +4,7 @@ import { scopeCatalog } from '../api-keys/scopes';
 import { operatorActor } from '../audit/actor';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
-import { required } from './args';
-import { usageError } from './cli-error';
+import { noMoreArguments, required } from './args';
 import type { CliIo } from './cli-io';
 
 /** The key services' context for the operator at the CLI. */
@@ -21,7 +20,7 @@ export function keyContext(io: CliIo, database: Database, config: Config): KeySe
 /** The one `<key>` operand. */
 export function onePositional(positionals: string[], usage: string): string {
   const ref = required(positionals[0], '<key>', usage);
-  if (positionals.length > 1) throw usageError(`unexpected argument "${positionals[1]}"; usage: ${usage}`);
+  noMoreArguments(positionals, usage, 1);
   return ref;
 }
 

@@ -2,7 +2,7 @@ import { createKey } from '../api-keys/create-key';
 import { type KeyView, toKeyView } from '../api-keys/key-view';
 import { listKeys } from '../api-keys/list-keys';
 import { findOrg } from '../orgs/find-org';
-import { parseCommand, required, wholeNumber } from './args';
+import { noMoreArguments, parseCommand, required, wholeNumber } from './args';
 import { usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { withDatabase } from './context';
@@ -56,7 +56,7 @@ async function keyCreate(io: CliIo, rest: string[]): Promise<void> {
     },
     usage,
   );
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"; usage: ${usage}`);
+  noMoreArguments(positionals, usage);
   const orgRef = required(values.org, '--org', usage);
   const name = required(values.name, '--name', usage);
   if (!values.scope?.length) throw usageError(`at least one --scope is required; usage: ${usage}`);
@@ -92,7 +92,7 @@ async function keyList(io: CliIo, rest: string[]): Promise<void> {
     { org: { type: 'string' }, status: { type: 'string' } },
     usage,
   );
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"; usage: ${usage}`);
+  noMoreArguments(positionals, usage);
   const orgRef = required(values.org, '--org', usage);
   await withDatabase(io, 'key list', async (database) => {
     const org = await findOrg(database.db, orgRef);

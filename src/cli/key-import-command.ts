@@ -2,7 +2,7 @@ import { importKey } from '../api-keys/import-key';
 import { toKeyView } from '../api-keys/key-view';
 import { inlineHasher } from '../auth/password-hasher';
 import { findOrg } from '../orgs/find-org';
-import { parseCommand, readStdin, required, wholeNumber } from './args';
+import { noMoreArguments, parseCommand, readStdin, required, wholeNumber } from './args';
 import { usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { withDatabase } from './context';
@@ -33,7 +33,7 @@ export async function keyImport(io: CliIo, rest: string[]): Promise<void> {
     },
     USAGE,
   );
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"; usage: ${USAGE}`);
+  noMoreArguments(positionals, USAGE);
   const orgRef = required(values.org, '--org', USAGE);
   const name = required(values.name, '--name', USAGE);
   const clientId = required(values['client-id'], '--client-id', USAGE);

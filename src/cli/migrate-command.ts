@@ -1,5 +1,4 @@
-import { parseCommand } from './args';
-import { usageError } from './cli-error';
+import { noMoreArguments, parseCommand } from './args';
 import type { CliIo } from './cli-io';
 import { cliConfig, openMigrated } from './context';
 import { print } from './output';
@@ -7,8 +6,7 @@ import { MIGRATE_USAGE } from './usage';
 
 export async function migrateCommand(argv: string[], io: CliIo): Promise<void> {
   const { values, positionals } = parseCommand(argv, {}, MIGRATE_USAGE.usage);
-  if (positionals.length > 0)
-    throw usageError(`unexpected argument "${positionals[0]}"; usage: ${MIGRATE_USAGE.usage}`);
+  noMoreArguments(positionals, MIGRATE_USAGE.usage);
   const { database, applied } = await openMigrated(io, cliConfig(io), 'migrate');
   try {
     print(io.stdout, !!values.json, { applied }, () =>

@@ -2,7 +2,7 @@ import { operatorActor } from '../audit/actor';
 import { createOrg } from '../orgs/create-org';
 import { listOrgs } from '../orgs/list-orgs';
 import { toOrgView } from '../orgs/org-view';
-import { parseCommand, required, wholeNumber } from './args';
+import { noMoreArguments, parseCommand, required, wholeNumber } from './args';
 import { usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { withDatabase } from './context';
@@ -20,8 +20,7 @@ export async function orgCommand(argv: string[], io: CliIo): Promise<void> {
         usage,
       );
       const slug = required(positionals[0], '<slug>', usage);
-      if (positionals.length > 1)
-        throw usageError(`unexpected argument "${positionals[1]}"; usage: ${usage}`);
+      noMoreArguments(positionals, usage, 1);
       await withDatabase(io, 'org create', async ({ db }) => {
         const org = await createOrg(db, io.clock.now(), operatorActor(), {
           slug,
@@ -40,8 +39,7 @@ export async function orgCommand(argv: string[], io: CliIo): Promise<void> {
     case 'list': {
       const usage = ORG_USAGE.list.usage;
       const { values, positionals } = parseCommand(rest, {}, usage);
-      if (positionals.length > 0)
-        throw usageError(`unexpected argument "${positionals[0]}"; usage: ${usage}`);
+      noMoreArguments(positionals, usage);
       await withDatabase(io, 'org list', async ({ db }) => {
         const items = (await listOrgs(db)).map(toOrgView);
         print(io.stdout, !!values.json, { items, nextCursor: null }, () =>

@@ -1,7 +1,6 @@
 import { servesItself } from '../entry/worker-processes';
 import { createLog } from '../lib/log';
-import { parseCommand } from './args';
-import { usageError } from './cli-error';
+import { noMoreArguments, parseCommand } from './args';
 import type { CliIo } from './cli-io';
 import { cliSettings, kekPath } from './context';
 import { SERVE_USAGE } from './usage';
@@ -9,8 +8,7 @@ import { SERVE_USAGE } from './usage';
 /** Starts the server and hands its stop to io: the bin entry stops it on SIGTERM/SIGINT. */
 export async function serveCommand(argv: string[], io: CliIo): Promise<void> {
   const { positionals } = parseCommand(argv, {}, SERVE_USAGE.usage);
-  if (positionals.length > 0)
-    throw usageError(`unexpected argument "${positionals[0]}"; usage: ${SERVE_USAGE.usage}`);
+  noMoreArguments(positionals, SERVE_USAGE.usage);
   const log = createLog((line) => io.stderr.write(`${line}\n`));
   const { config, warnings, effective } = cliSettings(io);
   // The embedded database takes about half a second to start: it opens while the server's

@@ -5,7 +5,7 @@ import { advanceSigningKeys, JWKS_MAX_AGE_SECONDS, listSigningKeys } from '../si
 import { rotateSigningKeys } from '../signing/manual-rotation';
 import { retireSigningKey } from '../signing/retire-key';
 import { signingPolicy } from '../signing/signing-policy';
-import { parseCommand } from './args';
+import { noMoreArguments, parseCommand } from './args';
 import { usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { kekPath, withDatabase } from './context';
@@ -47,8 +47,7 @@ export async function signingKeysCommand(argv: string[], io: CliIo): Promise<voi
   const { values, positionals } = parseCommand(rest, { now: { type: 'boolean' } }, usage);
   if (values.now && sub !== 'rotate') throw usageError(`--now goes with rotate only; usage: ${usage}`);
   const wanted = sub === 'retire' ? 1 : 0;
-  if (positionals.length > wanted)
-    throw usageError(`unexpected argument "${positionals[wanted]}"; usage: ${usage}`);
+  noMoreArguments(positionals, usage, wanted);
   const kid = positionals[0];
   if (sub === 'retire' && !kid) throw usageError(`<kid> is required; usage: ${usage}`);
   const json = !!values.json;

@@ -1,6 +1,6 @@
 import { CLIENT_ID_RE, isWellFormedSecret, SECRET_LENGTH, SECRET_PREFIX } from '../api-keys/secrets';
 import { BASE62_RE } from '../lib/base62';
-import { parseCommand, readStdin, required } from './args';
+import { noMoreArguments, parseCommand, readStdin, required } from './args';
 import { CliError, usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { githubIdToken } from './github-id-token';
@@ -32,7 +32,7 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<void> {
     },
     USAGE,
   );
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"; usage: ${USAGE}`);
+  noMoreArguments(positionals, USAGE);
   const issuer = required(values.issuer, '--issuer', USAGE).replace(/\/+$/, '');
   const clientId = required(values['client-id'], '--client-id', USAGE);
   const oidc = !!values['github-oidc'];

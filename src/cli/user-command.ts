@@ -3,7 +3,7 @@ import { createInvite } from '../auth/invites';
 import { inlineHasher } from '../auth/password-hasher';
 import { createUser } from '../auth/users';
 import { findOrg } from '../orgs/find-org';
-import { parseCommand, readStdin, required } from './args';
+import { noMoreArguments, parseCommand, readStdin, required } from './args';
 import { usageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { withDatabase } from './context';
@@ -30,7 +30,7 @@ export async function userCommand(argv: string[], io: CliIo): Promise<void> {
     },
     USAGE,
   );
-  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"; usage: ${USAGE}`);
+  noMoreArguments(positionals, USAGE);
   const orgRef = required(values.org, '--org', USAGE);
   const email = required(values.email, '--email', USAGE);
   const role = required(values.role, '--role', USAGE);
@@ -76,8 +76,7 @@ async function inviteCommand(argv: string[], io: CliIo): Promise<void> {
     { org: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' } },
     INVITE_USAGE,
   );
-  if (positionals.length > 0)
-    throw usageError(`unexpected argument "${positionals[0]}"; usage: ${INVITE_USAGE}`);
+  noMoreArguments(positionals, INVITE_USAGE);
   const orgRef = required(values.org, '--org', INVITE_USAGE);
   const email = required(values.email, '--email', INVITE_USAGE);
   const role = required(values.role, '--role', INVITE_USAGE);

@@ -7,6 +7,7 @@ import { type MemberOrg, orgsOfUser } from '../auth/sign-in';
 import { randomBase62 } from '../lib/base62';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
 import { type Form, str } from './form-fields';
+import type { Chrome } from './layout';
 import type { ChromeFor } from './page-chrome';
 import { MessagePage } from './pages/simple-pages';
 
@@ -71,19 +72,29 @@ export function registerOrgGuard(app: Hono<ConsoleEnv>, chrome: ChromeFor): void
       );
     // The connection tests change nothing, so viewers may run them too.
     const isTest = c.req.path.endsWith('/integrate/test') || c.req.path.endsWith('/integrate/mcp-test');
-    if (c.req.method === 'POST' && org.role !== 'admin' && !isTest) {
-      return c.html(
+    if (c.req.method === 'POST' && !isTest) {
+      const refused = await refuseViewer(c, chrome);
+      if (refused) return refused;
+    }
+    return next();
+  });
+}
+
+/**
+ * The refusal a viewer gets, from the guard for any post and from the pages that only
+ * lead to a change (forms, confirmations); undefined for an admin.
+ */
+export const refuseViewer = async (c: ConsoleContext, chrome: ChromeFor, active?: Chrome['active']) =>
+  orgOf(c).role === 'admin'
+    ? undefined
+    : c.html(
         <MessagePage
-          chrome={await chrome(c, org)}
+          chrome={await chrome(c, orgOf(c), active)}
           title="Not allowed"
           message="Viewers cannot change anything here."
         />,
         403,
       );
-    }
-    return next();
-  });
-}
 
 /** The request's organisation; only behind the org guard, which has checked it exists. */
 export const orgOf = (c: ConsoleContext) =>

@@ -12,7 +12,7 @@ import { listFederations } from '../federation/list-federations';
 import { revokeFederation } from '../federation/revoke-federation';
 import { updateFederation } from '../federation/update-federation';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
-import { orgOf } from './console-middleware';
+import { orgOf, refuseViewer } from './console-middleware';
 import { federationWorkflow } from './federation-workflow';
 import { errorDetail, type Form, list, str } from './form-fields';
 import type { ChromeFor } from './page-chrome';
@@ -93,20 +93,11 @@ export function registerFederationRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFo
     c: ConsoleContext,
     extra: { error?: string; values?: FederationFormValues } = {},
   ) => {
-    const org = orgOf(c);
-    if (org.role !== 'admin') {
-      return c.html(
-        <MessagePage
-          chrome={await chrome(c, org, 'federations')}
-          title="Not allowed"
-          message="Viewers cannot change anything here."
-        />,
-        403,
-      );
-    }
+    const refused = await refuseViewer(c, chrome, 'federations');
+    if (refused) return refused;
     return c.html(
       <FederationFormPage
-        chrome={await chrome(c, org, 'federations')}
+        chrome={await chrome(c, orgOf(c), 'federations')}
         issuers={c.var.deps.config.federationIssuers}
         catalog={c.var.deps.catalog}
         error={extra.error}
@@ -141,16 +132,11 @@ export function registerFederationRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFo
     }
   });
 
-  const renderFederation = async (
-    c: ConsoleContext,
-    extra: { error?: string } = {},
-    status: 200 | 400 = 200,
-  ) => {
-    const deps = c.var.deps;
+  /** The federation the URL names, or the page saying why there is none. */
+  const findView = async (c: ConsoleContext) => {
     const org = orgOf(c);
-    let view: ReturnType<typeof toFederationView>;
     try {
-      view = toFederationView(await findFederation(deps.db, org.id, c.req.param('id') as string));
+      return toFederationView(await findFederation(c.var.deps.db, org.id, c.req.param('id') as string));
     } catch (e) {
       return c.html(
         <MessagePage
@@ -161,6 +147,17 @@ export function registerFederationRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFo
         404,
       );
     }
+  };
+
+  const renderFederation = async (
+    c: ConsoleContext,
+    extra: { error?: string } = {},
+    status: 200 | 400 = 200,
+  ) => {
+    const deps = c.var.deps;
+    const org = orgOf(c);
+    const view = await findView(c);
+    if (view instanceof Response) return view;
     const code = c.req.query('done');
     const flash =
       code && Object.hasOwn(DONE, code) && code !== 'deleted'
@@ -190,21 +187,11 @@ export function registerFederationRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFo
   // confirmation opens as a dialog on the federation's page).
   for (const action of FEDERATION_CONFIRMATIONS) {
     app.get(`/console/orgs/:org/federations/:id/${action}`, async (c) => {
+      const refused = await refuseViewer(c, chrome, 'federations');
+      if (refused) return refused;
+      const view = await findView(c);
+      if (view instanceof Response) return view;
       const org = orgOf(c);
-      if (org.role !== 'admin') return renderForm(c); // the form's refusal for viewers
-      let view: ReturnType<typeof toFederationView>;
-      try {
-        view = toFederationView(await findFederation(c.var.deps.db, org.id, c.req.param('id') as string));
-      } catch (e) {
-        return c.html(
-          <MessagePage
-            chrome={await chrome(c, org, 'federations')}
-            title="Not found"
-            message={errorDetail(e)}
-          />,
-          404,
-        );
-      }
       const path = `${base(c)}/${view.id}`;
       return c.html(
         <ConfirmPage

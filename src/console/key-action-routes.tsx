@@ -7,9 +7,9 @@ import { revokeKey } from '../api-keys/revoke-key';
 import { rotateKey } from '../api-keys/rotate-key';
 import { updateKey } from '../api-keys/update-key';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
-import { orgOf } from './console-middleware';
+import { orgOf, refuseViewer } from './console-middleware';
 import { errorDetail, type Form, str } from './form-fields';
-import { type Done, keyCtx, refuseViewer } from './key-console';
+import { type Done, keyCtx } from './key-console';
 import type { ChromeFor } from './page-chrome';
 import { ConfirmPage } from './pages/confirm';
 import { DEFAULT_GRACE_SECONDS, KEY_CONFIRMATIONS, keyConfirmation } from './pages/key-confirmations';
@@ -30,7 +30,7 @@ export function registerKeyActionRoutes(
   // confirmation opens as a dialog on the list or the key's page).
   for (const action of KEY_CONFIRMATIONS) {
     app.get(`/console/orgs/:org/keys/:id/${action}`, async (c) => {
-      const refused = await refuseViewer(c, chrome);
+      const refused = await refuseViewer(c, chrome, 'keys');
       if (refused) return refused;
       const org = orgOf(c);
       const keys = `/console/orgs/${org.slug}/keys`;

@@ -3,9 +3,6 @@
 import { findKey } from '../api-keys/find-key';
 import { requestMeta } from '../audit/request-meta';
 import type { ConsoleContext } from './console-env';
-import { orgOf } from './console-middleware';
-import type { ChromeFor } from './page-chrome';
-import { MessagePage } from './pages/simple-pages';
 
 /** The key services' context for the signed-in user, audited as them. */
 export const keyCtx = (c: ConsoleContext) => ({
@@ -39,16 +36,3 @@ export async function doneMessage(c: ConsoleContext, orgId: string): Promise<str
     ref && verb !== 'deleted' ? await findKey(c.var.deps.db, orgId, ref).catch(() => undefined) : undefined;
   return key ? `Key “${key.name}” ${verb}.` : `Key ${verb}.`;
 }
-
-/** Pages that only lead to a change are for admins; viewers are told so. */
-export const refuseViewer = async (c: ConsoleContext, chrome: ChromeFor) =>
-  orgOf(c).role === 'admin'
-    ? undefined
-    : c.html(
-        <MessagePage
-          chrome={await chrome(c, orgOf(c), 'keys')}
-          title="Not allowed"
-          message="Viewers cannot change anything here."
-        />,
-        403,
-      );

@@ -9,11 +9,11 @@ import { updateKey } from '../api-keys/update-key';
 import { queryUsage } from '../usage/query-usage';
 import { accessChange } from './access-change';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
-import { orgOf } from './console-middleware';
+import { orgOf, refuseViewer } from './console-middleware';
 import { fromNow } from './dates';
 import { errorDetail, type Form, lines, list, str } from './form-fields';
 import { registerKeyActionRoutes } from './key-action-routes';
-import { doneMessage, keyCtx, refuseViewer } from './key-console';
+import { doneMessage, keyCtx } from './key-console';
 import type { ChromeFor } from './page-chrome';
 import { AccessConfirmPage } from './pages/access-confirm-page';
 import { type CreateForm, CreateKeyPage } from './pages/create-key-form';
@@ -82,7 +82,7 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
     );
   app.get(
     '/console/orgs/:org/keys/new',
-    async (c) => (await refuseViewer(c, chrome)) ?? renderCreate(c, {}, 200),
+    async (c) => (await refuseViewer(c, chrome, 'keys')) ?? renderCreate(c, {}, 200),
   );
 
   app.post('/console/orgs/:org/keys', async (c) => {

@@ -1,11 +1,11 @@
 import cluster, { type Worker } from 'node:cluster';
 import { CliError } from '../cli/cli-error';
-import type { Config } from '../config';
+import { type Config, isPostgresUrl } from '../config';
 import type { Log } from '../lib/log';
 import { mergeExpositions } from '../metrics/merge-expositions';
 import { loadOrCreateKek } from '../signing/kek-file';
-import { type NodeServerHost, type RunningServer, startNodeServer } from './node';
-import { isPostgresUrl, workerProcesses } from './worker-processes';
+import { logSettings, type NodeServerHost, type RunningServer, startNodeServer } from './node';
+import { workerProcesses } from './worker-processes';
 
 /** A worker that exits is replaced after this, doubled per recent exit, up to a ceiling. */
 const RESTART_MS = 1000;
@@ -61,9 +61,7 @@ async function startPrimary(
   host: NodeServerHost,
   wanted: number,
 ): Promise<RunningServer> {
-  for (const w of host.settings?.warnings ?? [])
-    log.warn(w.message, { variable: w.variable, suggestion: w.suggestion ?? null });
-  if (host.settings) log.info('settings', { settings: host.settings.effective });
+  logSettings(log, host.settings);
   // Made here, once, so the workers all read the same key rather than racing to create one.
   const { created } = loadOrCreateKek(config.kek, host.kekPath);
   if (created) log.info('generated a key-encryption key in keys/kek (mode 0600); back it up');

@@ -73,15 +73,21 @@ export interface NodeServerHost {
   gatherMetrics?: MetricsGatherer;
 }
 
+/** What readSettings found, logged by whichever process reports them (the only one, or a primary). */
+export function logSettings(log: Log, settings: NodeServerHost['settings']): void {
+  if (!settings) return;
+  for (const w of settings.warnings)
+    log.warn(w.message, { variable: w.variable, suggestion: w.suggestion ?? null });
+  log.info('settings', { settings: settings.effective });
+}
+
 /** `keymint serve`: opens and migrates the database, then serves until stopped. */
 export async function startNodeServer(
   config: Config,
   log: Log,
   host: NodeServerHost = {},
 ): Promise<RunningServer> {
-  for (const w of host.settings?.warnings ?? [])
-    log.warn(w.message, { variable: w.variable, suggestion: w.suggestion ?? null });
-  if (host.settings) log.info('settings', { settings: host.settings.effective });
+  logSettings(log, host.settings);
   const database = await (host.openDatabase ?? openDatabase)(config.databaseUrl, 'keymint serve');
   // What started before a failure is stopped again, so a refused start leaves nothing running.
   const started: (() => Promise<void>)[] = [];

@@ -1,13 +1,11 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import type { Config } from '../config';
+import { type Config, isPostgresUrl } from '../config';
 
 /** How many processes WORKER_PROCESSES asks for ('auto': one per core). */
 export function workerProcesses(config: Pick<Config, 'workerProcesses'>): number {
   return config.workerProcesses === 'auto' ? availableParallelism() : config.workerProcesses;
 }
-
-export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url);
 
 /**
  * Whether this process serves requests itself: a worker, or the only process. A primary

@@ -2,7 +2,7 @@ import type { Context, ExecutionContext } from 'hono';
 import { createApp } from '../app';
 import { purgeExpiredSessions } from '../auth/sessions';
 import { buildDeps } from '../build-deps';
-import { type Config, ConfigError, parseConfig } from '../config';
+import { type Config, ConfigError, isPostgresUrl, parseConfig } from '../config';
 import { openPostgres } from '../db/postgres';
 import type { Deps } from '../deps';
 import { purgeUsedSubjectTokens } from '../federation/exchange-replay-guard';
@@ -43,7 +43,7 @@ function workerSettings(env: WorkerEnv): WorkerSettings {
   if (typeof hyperdrive?.connectionString === 'string') source.DATABASE_URL = hyperdrive.connectionString;
   const config = parseConfig(source);
   // pglite:// needs a disk and memory:// a long-lived process; a Worker has neither.
-  if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+  if (!isPostgresUrl(config.databaseUrl)) {
     throw new ConfigError(
       'DATABASE_URL: must be a postgres:// URL on Workers (set it with `wrangler secret put DATABASE_URL`)',
     );

@@ -1,3 +1,5 @@
+import { formatValue } from './registry';
+
 /**
  * Gauges that are not added up across processes: the newest start (a restarted worker
  * resets its counters, which this tells a scraper), and the signing keys' age, the same
@@ -18,8 +20,6 @@ function sample(line: string): [string, number] | undefined {
   const value = Number(line.slice(space + 1).replace('+Inf', 'Infinity'));
   return Number.isNaN(value) ? undefined : [line.slice(0, space), value];
 }
-
-const formatValue = (v: number) => (v === Number.POSITIVE_INFINITY ? '+Inf' : String(v));
 
 /**
  * One Prometheus exposition (text format 0.0.4) from those of several processes of one

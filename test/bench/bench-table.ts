@@ -27,7 +27,8 @@ const notes: string[] = [];
 
 /**
  * Records the pair of contenders `a` (measured) and `b` (reference) of alternating
- * rounds: their medians, and the median of the per-round ratios a/b.
+ * rounds: their medians, and the median of the per-round ratios a/b. Returns both sides'
+ * medians, for the section's own lines.
  */
 export function recordPair(
   pair: string,
@@ -35,12 +36,12 @@ export function recordPair(
   labels: [string, string],
   target: PairTarget,
   sides: [number, number] = [0, 1],
-): Medians {
+): [Medians, Medians] {
   const [a, b] = sides;
   const ma = medians(rounds, a, b);
   const mb = medians(rounds, b, a);
   rows.push({ pair, labels, sides: [ma, mb], target, valid: ma.bad === 0 && mb.bad === 0 });
-  return ma;
+  return [ma, mb];
 }
 
 /** A line printed under the table (signing floor, overhead per token, other checks). */

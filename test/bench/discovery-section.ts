@@ -80,7 +80,7 @@ export async function discoveryPhase(
         ],
         'cpuµs/req',
       );
-      const m = recordPair(p.pair, rounds, ['keymint', 'peer'], { minRatio: p.minRatio });
+      const [m] = recordPair(p.pair, rounds, ['keymint', 'peer'], { minRatio: p.minRatio });
       console.log(
         `ratio keymint/peer (median of ${o.rounds} rounds): req/s ${m.ratioRps.toFixed(2)} (target ≥ ${p.minRatio}), p99 ${m.ratioP99.toFixed(2)}`,
       );

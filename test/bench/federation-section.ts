@@ -14,7 +14,7 @@ import { childEnv, cli } from './child-processes';
 import { isAborting, onCleanup, setCurrentLoad } from './cleanup';
 import { cpuSeconds, sumCpu } from './cpu-time';
 import { header, ms, row } from './result-table';
-import { medians, type Run } from './run-stats';
+import type { PairResult, Run } from './run-stats';
 import { createKey, serveKeymint } from './servers';
 import { tokenSide } from './token-requests';
 
@@ -23,18 +23,6 @@ const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 /** Bounds on the ID tokens signed per run (signing RS256 costs about 0.3 ms each). */
 const MIN_POOL = 500;
 const MAX_POOL = 150_000;
-
-export interface FederationResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  ccRps: number;
-  ccP99: number;
-  ratioRps: number;
-  /** JWKS fetches during the timed rounds (0: every exchange used the cached keys). */
-  jwksFetches: number;
-  valid: boolean;
-}
 
 const form = (clientId: string, token: string) =>
   new URLSearchParams({
@@ -139,7 +127,7 @@ export async function federationPhase(
   o: BenchOptions,
   sql: postgres.Sql,
   adminUrl: string,
-): Promise<FederationResult> {
+): Promise<PairResult> {
   console.log(
     `\n== keymint token exchange (RFC 8693, GitHub-shaped RS256 ID tokens, cached JWKS) vs client_credentials ` +
       `(one server; ${o.connections} connections, ~${o.duration} s runs) ==`,
@@ -226,16 +214,12 @@ export async function federationPhase(
         ]);
       }
       const jwksFetches = issuer.jwksFetches - jwksBefore;
-      recordPair(
+      const [ex, ccm] = recordPair(
         'token exchange vs client_credentials',
         rounds,
         ['RFC 8693 exchange', 'client_credentials'],
-        {
-          text: 'no target',
-        },
+        { text: 'no target' },
       );
-      const ex = medians(rounds, 0, 1);
-      const ccm = medians(rounds, 1, 0);
       console.log(
         `median token exchange: ${Math.round(ex.rps)} req/s, p50 ${ms(ex.p50)} ms, p99 ${ms(ex.p99)} ms | ` +
           `client_credentials: ${Math.round(ccm.rps)} req/s, p50 ${ms(ccm.p50)} ms, p99 ${ms(ccm.p99)} ms`,
@@ -252,16 +236,7 @@ export async function federationPhase(
         console.log(`INVALID: non-2xx or errors in ${bad} runs; these figures do not count`);
         console.log(server.tail());
       }
-      return {
-        rps: ex.rps,
-        p50: ex.p50,
-        p99: ex.p99,
-        ccRps: ccm.rps,
-        ccP99: ccm.p99,
-        ratioRps: ex.ratioRps,
-        jwksFetches,
-        valid: bad === 0,
-      };
+      return { valid: bad === 0 };
     } finally {
       await server.stop();
     }

@@ -6,7 +6,7 @@ import { recordPair } from './bench-table';
 import { childEnv, cli } from './child-processes';
 import { alternate } from './load-rounds';
 import { ms } from './result-table';
-import { medians, type PairResult } from './run-stats';
+import type { PairResult } from './run-stats';
 import { createKey, type Server, serveKeymint, startBaseline } from './servers';
 import type { Side } from './side';
 import { fetchToken } from './token-requests';
@@ -103,11 +103,12 @@ export async function gatewayPhase(
       ],
       'cpuµs/req',
     );
-    recordPair('POST /graphql gateway vs no auth', rounds, ['keymint gateway', 'unauthenticated'], {
-      minRatio: GATEWAY_TARGET,
-    });
-    const gw = medians(rounds, 0, 1);
-    const un = medians(rounds, 1, 0);
+    const [gw, un] = recordPair(
+      'POST /graphql gateway vs no auth',
+      rounds,
+      ['keymint gateway', 'unauthenticated'],
+      { minRatio: GATEWAY_TARGET },
+    );
     console.log(
       `median gateway: ${Math.round(gw.rps)} req/s, p50 ${ms(gw.p50)} ms, p99 ${ms(gw.p99)} ms | ` +
         `unauthenticated: ${Math.round(un.rps)} req/s, p50 ${ms(un.p50)} ms, p99 ${ms(un.p99)} ms`,
@@ -124,17 +125,7 @@ export async function gatewayPhase(
       console.log(keymint.tail());
       console.log(started.tail());
     }
-    return {
-      aRps: gw.rps,
-      bRps: un.rps,
-      aP50: gw.p50,
-      bP50: un.p50,
-      aP99: gw.p99,
-      bP99: un.p99,
-      ratioRps: gw.ratioRps,
-      ratioP99: gw.ratioP99,
-      valid: bad === 0,
-    };
+    return { valid: bad === 0 };
   } finally {
     await baseline?.stop();
     await keymint?.stop();

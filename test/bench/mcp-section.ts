@@ -6,7 +6,7 @@ import { recordPair } from './bench-table';
 import { childEnv, cli } from './child-processes';
 import { alternate } from './load-rounds';
 import { ms } from './result-table';
-import { medians, type PairResult } from './run-stats';
+import type { PairResult } from './run-stats';
 import { createKey, type Server, serveKeymint } from './servers';
 import type { Side } from './side';
 import { fetchToken } from './token-requests';
@@ -80,11 +80,12 @@ export async function mcpPhase(o: BenchOptions, sql: postgres.Sql, adminUrl: str
       ],
       'cpuµs/req',
     );
-    recordPair('MCP list_keys vs GET /api/v1 keys', rounds, ['MCP tools/call', 'GET /api/v1'], {
-      text: 'no target',
-    });
-    const m = medians(rounds, 0, 1);
-    const a = medians(rounds, 1, 0);
+    const [m, a] = recordPair(
+      'MCP list_keys vs GET /api/v1 keys',
+      rounds,
+      ['MCP tools/call', 'GET /api/v1'],
+      { text: 'no target' },
+    );
     console.log(
       `median MCP: ${Math.round(m.rps)} req/s, p50 ${ms(m.p50)} ms, p99 ${ms(m.p99)} ms | ` +
         `API: ${Math.round(a.rps)} req/s, p50 ${ms(a.p50)} ms, p99 ${ms(a.p99)} ms`,
@@ -94,17 +95,7 @@ export async function mcpPhase(o: BenchOptions, sql: postgres.Sql, adminUrl: str
     );
     const bad = m.bad + a.bad;
     if (bad > 0) console.log(`INVALID: non-2xx or errors in ${bad} runs\n${server.tail()}`);
-    return {
-      aRps: m.rps,
-      bRps: a.rps,
-      aP50: m.p50,
-      bP50: a.p50,
-      aP99: m.p99,
-      bP99: a.p99,
-      ratioRps: m.ratioRps,
-      ratioP99: m.ratioP99,
-      valid: bad === 0,
-    };
+    return { valid: bad === 0 };
   } finally {
     await keymint?.stop();
     await db.drop();

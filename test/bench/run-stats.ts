@@ -17,18 +17,11 @@ export interface Run {
   errors: number;
 }
 
-/** What the usage and gateway sections report for their pair. */
+/**
+ * What a pair section reports besides its table row (bench-table.ts holds the figures):
+ * whether its runs count, its own checks included.
+ */
 export interface PairResult {
-  /** req/s and p99 of the measured side (a) and its reference (b), medians over rounds. */
-  aRps: number;
-  bRps: number;
-  aP50: number;
-  bP50: number;
-  aP99: number;
-  bP99: number;
-  /** Median of the per-round ratios a/b. */
-  ratioRps: number;
-  ratioP99: number;
   valid: boolean;
 }
 

@@ -126,7 +126,7 @@ export async function scalePhase(o: BenchOptions, sql: postgres.Sql, adminUrl: s
         ],
         'cpuµs/tok',
       );
-      const m = recordPair(
+      const [m] = recordPair(
         `POST /token, ${o.scaleKeys.toLocaleString('en')} keys vs ${SMALL}`,
         rounds,
         [`${o.scaleKeys.toLocaleString('en')} keys`, `${SMALL} keys`],

@@ -58,7 +58,7 @@ import { recordNote } from './bench-table';
 import { setCpuProfDir } from './child-processes';
 import { abort, cleanUp, isAborting, onCleanup } from './cleanup';
 import { discoveryPhase } from './discovery-section';
-import { type FederationResult, federationPhase } from './federation-section';
+import { federationPhase } from './federation-section';
 import { gatewayPhase } from './gateway-section';
 import { instancesPhase } from './instances-section';
 import { mcpPhase } from './mcp-section';
@@ -145,9 +145,7 @@ async function main(): Promise<number> {
   const usage = has('usage') ? await usagePhase(o, sql, adminUrl) : undefined;
   const gateway = has('gateway') ? await gatewayPhase(o, sql, adminUrl) : undefined;
   const timing = has('timing') ? await timingPhase(o, sql, adminUrl) : undefined;
-  const federation: FederationResult | undefined = has('federation')
-    ? await federationPhase(o, sql, adminUrl)
-    : undefined;
+  const federation = has('federation') ? await federationPhase(o, sql, adminUrl) : undefined;
 
   const mcp = has('mcp') ? await mcpPhase(o, sql, adminUrl) : undefined;
 

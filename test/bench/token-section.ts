@@ -89,10 +89,13 @@ export async function tokenPhase(
     const rounds = await alternate(o, contenders, 'cpuµs/tok');
     const results: PhaseResult[] = [];
     const report = (what: string, i: number, target: ReturnType<typeof targetFor>, tail: () => string) => {
-      const km = recordPair(`POST /token ${alg}, ${what}`, rounds, [`keymint ${alg}`, 'peer RS256'], target, [
-        i,
-        0,
-      ]);
+      const [km] = recordPair(
+        `POST /token ${alg}, ${what}`,
+        rounds,
+        [`keymint ${alg}`, 'peer RS256'],
+        target,
+        [i, 0],
+      );
       console.log(
         `median keymint ${alg}, ${what}: ${Math.round(km.rps)} req/s, p50 ${ms(km.p50)} ms, p99 ${ms(km.p99)} ms ` +
           `(its own histogram: p50 ${km.serverP50?.toFixed(1) ?? '-'} ms, p99 ${km.serverP99?.toFixed(1) ?? '-'} ms); ` +

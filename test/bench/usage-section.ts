@@ -7,7 +7,7 @@ import { recordPair } from './bench-table';
 import { childEnv, cli } from './child-processes';
 import { alternate } from './load-rounds';
 import { ms } from './result-table';
-import { medians, type PairResult } from './run-stats';
+import type { PairResult } from './run-stats';
 import { createKey, type Server, serveKeymint } from './servers';
 import type { Side } from './side';
 import { checkIssues, tokenSide } from './token-requests';
@@ -61,11 +61,9 @@ export async function usagePhase(o: BenchOptions, sql: postgres.Sql, adminUrl: s
       ],
       'cpuµs/tok',
     );
-    recordPair('POST /token usage accounting on/off', rounds, ['usage=on', 'usage=off'], {
+    const [on, off] = recordPair('POST /token usage accounting on/off', rounds, ['usage=on', 'usage=off'], {
       minRatio: USAGE_TARGET,
     });
-    const on = medians(rounds, 0, 1);
-    const off = medians(rounds, 1, 0);
     console.log(
       `median usage=on: ${Math.round(on.rps)} req/s, p99 ${ms(on.p99)} ms | ` +
         `usage=off: ${Math.round(off.rps)} req/s, p99 ${ms(off.p99)} ms`,
@@ -97,17 +95,7 @@ export async function usagePhase(o: BenchOptions, sql: postgres.Sql, adminUrl: s
       console.log(servers.on?.tail() ?? '');
       console.log(servers.off?.tail() ?? '');
     }
-    return {
-      aRps: on.rps,
-      bRps: off.rps,
-      aP50: on.p50,
-      bP50: off.p50,
-      aP99: on.p99,
-      bP99: off.p99,
-      ratioRps: on.ratioRps,
-      ratioP99: on.ratioP99,
-      valid: bad === 0 && accounted,
-    };
+    return { valid: bad === 0 && accounted };
   } finally {
     for (const mode of ['on', 'off'] as const) await servers[mode]?.stop();
     await db.drop();

@@ -164,6 +164,12 @@ describe('misuse', () => {
 });
 
 describe('--json errors', () => {
+  /** `keymint token --json` against an issuer nobody answers, the secret on stdin. */
+  const tokenAgainstNobody = (clientId: string, stdin: string) =>
+    runMain(
+      ['token', '--issuer', 'http://127.0.0.1:1', '--client-id', clientId, '--client-secret-stdin', '--json'],
+      { cwd, stdin },
+    );
   const jsonError = (stderr: string) =>
     JSON.parse(oneLine(stderr)) as { error: { code: string; message: string } };
 
@@ -196,18 +202,7 @@ describe('--json errors', () => {
   });
 
   it('malformed-secret, from the token client before anything is sent', async () => {
-    const r = await runMain(
-      [
-        'token',
-        '--issuer',
-        'http://127.0.0.1:1',
-        '--client-id',
-        'km_0000000000000000000000',
-        '--client-secret-stdin',
-        '--json',
-      ],
-      { cwd, stdin: 'kms_typo' },
-    );
+    const r = await tokenAgainstNobody('km_0000000000000000000000', 'kms_typo');
     expect(r.code).toBe(1);
     expect(jsonError(r.stderr).error).toMatchObject({
       code: 'malformed-secret',
@@ -216,18 +211,7 @@ describe('--json errors', () => {
   });
 
   it('issuer-unreachable, for a /token nobody answers', async () => {
-    const r = await runMain(
-      [
-        'token',
-        '--issuer',
-        'http://127.0.0.1:1',
-        '--client-id',
-        'legacy-client',
-        '--client-secret-stdin',
-        '--json',
-      ],
-      { cwd, stdin: 'an imported secret' },
-    );
+    const r = await tokenAgainstNobody('legacy-client', 'an imported secret');
     expect(r.code).toBe(1);
     expect(jsonError(r.stderr).error.code).toBe('issuer-unreachable');
   });

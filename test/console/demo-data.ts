@@ -8,6 +8,7 @@ import { createUser } from '../../src/auth/users';
 import type { AppEnv, Deps } from '../../src/deps';
 import { createFederation } from '../../src/federation/create-federation';
 import { federationContext } from '../../src/federation/federation-service-context';
+import { GITHUB_ISSUER } from '../../src/federation/github-issuer';
 import type { FixedClock } from '../../src/lib/clock';
 import { createOrg } from '../../src/orgs/create-org';
 import { postForm } from '../helpers/oauth-client';
@@ -15,7 +16,6 @@ import { postForm } from '../helpers/oauth-client';
 export const DEMO_PASSWORD = 'correct horse battery';
 export const DEMO_ADMIN = 'admin@acme.example';
 export const DEMO_VIEWER = 'viewer@acme.example';
-export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
 export interface Demo {
   org: { id: string; slug: string };

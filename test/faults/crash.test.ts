@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateKekBase64 } from '../../src/signing/kek';
 import { freePort } from '../helpers/free-port';
-import { basicAuth } from '../helpers/oauth-client';
 import { runCli, spawnCli } from '../helpers/run-cli';
+import { serveProcess, tokenRequest } from '../helpers/served-process';
 import { createFaultDatabase, type FaultDatabase } from './fault-db';
 
 // kill -9 in the middle of work that must stay consistent: key creation racing for the
@@ -49,25 +49,9 @@ async function cli(b: Backend, args: string[]) {
   return r.stdout;
 }
 
+/** Always on the same `port`: the bearer token fetched before a kill stays valid after the restart. */
 async function serve(b: Backend, port: number): Promise<ChildProcess> {
-  const child = spawnCli(['serve'], { cwd: b.cwd, env: { ...b.env, PORT: String(port) } });
-  let log = '';
-  child.stderr?.on('data', (d) => {
-    log += d;
-  });
-  for (let i = 0; i < 300; i++) {
-    if (
-      await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return child;
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`keymint serve did not start:\n${log}`);
+  return (await serveProcess(b.cwd, b.env, /keymint listening/, port)).child;
 }
 
 const killed = (child: ChildProcess) =>
@@ -100,14 +84,7 @@ describe.each(['PostgreSQL', 'PGlite'])('kill -9 on %s', (name) => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     let server = await serve(b, port);
-    const tokenRes = await fetch(`${base}/token`, {
-      method: 'POST',
-      headers: {
-        authorization: basicAuth(caller.clientId, caller.clientSecret),
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials',
-    });
+    const tokenRes = await fetch(`${base}/token`, tokenRequest(caller));
     const token = (await tokenRes.json()).access_token as string;
     const acknowledged: string[] = [];
     const creates = Array.from({ length: 40 }, (_, i) =>

@@ -1,41 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { generateKekBase64 } from '../../src/signing/kek';
+import { describe, expect, it, vi } from 'vitest';
 import { basicAuth } from '../helpers/oauth-client';
-import { runCli } from '../helpers/run-cli';
-import { childrenOf, type Served, serveProcess, tokenRequest } from '../helpers/served-process';
+import { childrenOf, tokenRequest } from '../helpers/served-process';
 import { createFaultDatabase } from './fault-db';
+import { type KeymintProcess, startKeymintProcess } from './keymint-process';
 
 // WORKER_PROCESSES on PostgreSQL: the primary, its workers, and the signals between them.
 vi.setConfig({ testTimeout: 120_000 });
 
-const scratch: string[] = [];
-afterAll(() => {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
-
 describe('WORKER_PROCESSES on PostgreSQL', () => {
   it('serves tokens from two worker processes on one port, and drains every one of them on SIGTERM', async () => {
     const database = await createFaultDatabase();
-    const cwd = mkdtempSync(join(tmpdir(), 'keymint-cluster-'));
-    scratch.push(cwd);
-    let server: Served | undefined;
+    let server: KeymintProcess | undefined;
     try {
-      const env = { DATABASE_URL: database.url, KEYMINT_KEK: generateKekBase64() };
-      const cli = async (args: string[]) => {
-        const r = await runCli(args, { cwd, env });
-        if (r.code !== 0) throw new Error(`keymint ${args.join(' ')}: ${r.stderr}`);
-        return r.stdout;
-      };
-      await cli(['org', 'create', 'acme']);
-      const key = JSON.parse(
-        await cli(['key', 'create', '--org', 'acme', '--name', 'ci', '--scope', 'read:*', '--json']),
-      );
-
-      server = await serveProcess(cwd, { ...env, WORKER_PROCESSES: '2' }, /keymint workers listening/);
+      server = await startKeymintProcess(database.url, {
+        scope: 'read:*',
+        env: { WORKER_PROCESSES: '2' },
+        ready: /keymint workers listening/,
+      });
+      const { key } = server;
       const pid = server.child.pid as number;
       expect(childrenOf(pid)).toHaveLength(2);
 
@@ -89,7 +72,7 @@ describe('WORKER_PROCESSES on PostgreSQL', () => {
       );
       expect(row?.issued).toBe(11);
     } finally {
-      server?.child.kill('SIGKILL');
+      await server?.close();
       await database.drop();
     }
   });

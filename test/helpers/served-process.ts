@@ -30,9 +30,17 @@ export interface Served {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `keymint serve` in `cwd`, once `ready` appears in what it writes. */
-export async function serveProcess(cwd: string, env: Record<string, string>, ready: RegExp): Promise<Served> {
-  const port = await freePort();
+/**
+ * `keymint serve` in `cwd`, once `ready` appears in what it writes; on `port` when given
+ * (a restart on the same address), else on a free one.
+ */
+export async function serveProcess(
+  cwd: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  port?: number,
+): Promise<Served> {
+  port ??= await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawnCli(['serve'], {
     cwd,

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { createApp } from '../../src/app';
+import { dropCachesOnChange } from '../../src/background';
 import { buildDeps } from '../../src/build-deps';
 import { ChangeWatcher } from '../../src/changes/change-watcher';
 import { openPostgres } from '../../src/db/postgres';
@@ -46,8 +47,7 @@ export async function startFreezableInstance(a: TestApp): Promise<FreezableInsta
     200,
     deps.instance,
   );
-  watcher.onDrop(() => deps.keyCache.drop());
-  watcher.onDrop(() => deps.revocations.invalidate());
+  dropCachesOnChange(watcher, deps);
   await watcher.start();
   return {
     deps,

@@ -89,6 +89,19 @@ export function ConfirmButton(props: {
   );
 }
 
+/** Enabling asks nothing: one button, named with what it enables, posting `enabled=true`. */
+export function EnableButton(props: { path: string; name: string; csrf: string; inline?: boolean }) {
+  return (
+    <form method="post" action={`${props.path}/enabled`} class={props.inline ? 'inline' : undefined}>
+      <Csrf token={props.csrf} />
+      <input type="hidden" name="enabled" value="true" />
+      <button type="submit" aria-label={`Enable ${props.name}`}>
+        Enable
+      </button>
+    </form>
+  );
+}
+
 /** The same confirmation as a page of its own (the way without script). */
 export function ConfirmPage(props: { chrome: Chrome; c: Confirmation; back: string }) {
   return (

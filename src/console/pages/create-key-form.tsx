@@ -1,9 +1,9 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
-import { MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../../api-keys/key-fields';
-import { WIDE_PREFIX_BELOW } from '../../lib/ip';
+import { NAME_MAX } from '../../lib/display-name';
 import { Alert, type Chrome, Csrf, Layout } from '../layout';
+import { KeyLimitFields } from './key-limit-fields';
 
 export interface CreateForm {
   error?: string | undefined;
@@ -41,7 +41,7 @@ function CreateKeyFields(props: {
         name="name"
         type="text"
         required
-        maxlength={100}
+        maxlength={NAME_MAX}
         autocomplete="off"
         autofocus={props.inDialog}
         aria-describedby="key-name-help"
@@ -73,38 +73,12 @@ function CreateKeyFields(props: {
         <label for="key-expiry-date">Expiration date</label>
         <input id="key-expiry-date" name="expiresOn" type="date" value={String(v.expiresOn ?? '')} />
       </div>
-      <label for="key-cidrs">Allowed IP ranges</label>
-      <textarea
-        id="key-cidrs"
-        name="allowedCidrs"
-        rows={3}
-        class="code"
-        aria-describedby="key-cidrs-help"
-        data-cidr-warning="key-cidrs-warning"
-        data-wide-ipv4={WIDE_PREFIX_BELOW.ipv4}
-        data-wide-ipv6={WIDE_PREFIX_BELOW.ipv6}
-      >
-        {String(v.allowedCidrs ?? '')}
-      </textarea>
-      <p id="key-cidrs-help" class="help">
-        One range per line, e.g. 203.0.113.0/24; empty allows any address.
-      </p>
-      <p id="key-cidrs-warning" class="alert warn" hidden>
-        Warning: a range this wide (such as 0.0.0.0/0 or ::/0) allows almost any address.
-      </p>
-      <label for="key-ttl">Token lifetime (seconds)</label>
-      <input
-        id="key-ttl"
-        name="tokenTtlSeconds"
-        type="number"
-        min={MIN_TOKEN_TTL}
-        max={MAX_TOKEN_TTL}
-        aria-describedby="key-ttl-help"
-        value={String(v.tokenTtlSeconds ?? '')}
+      <KeyLimitFields
+        prefix="key"
+        cidrs={String(v.allowedCidrs ?? '')}
+        cidrsHelp="One range per line, e.g. 203.0.113.0/24; empty allows any address."
+        ttl={String(v.tokenTtlSeconds ?? '')}
       />
-      <p id="key-ttl-help" class="help">
-        {`${MIN_TOKEN_TTL} to ${MAX_TOKEN_TTL}; empty for the server’s default.`}
-      </p>
       <div class="dialog-actions">
         {props.cancel}
         <button type="submit" class="primary">

@@ -2,6 +2,7 @@
 /** @jsxImportSource hono/jsx */
 import { MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../../api-keys/key-fields';
 import { GITHUB_ISSUER } from '../../federation/github-issuer';
+import { NAME_MAX } from '../../lib/display-name';
 import { Alert, type Chrome, Csrf, Layout } from '../layout';
 
 /** The form's fields, as typed (kept when the server refuses them). */
@@ -62,7 +63,7 @@ export function FederationFormPage(props: {
           name="name"
           type="text"
           required
-          maxlength={100}
+          maxlength={NAME_MAX}
           value={val('name')}
           aria-describedby="fed-name-help"
         />

@@ -2,8 +2,8 @@
 /** @jsxImportSource hono/jsx */
 import type { FederationView } from '../../federation/federation-view';
 import { when } from '../format';
-import { Alert, type Chrome, Csrf, Layout } from '../layout';
-import { type Confirmation, ConfirmButton } from './confirm';
+import { Alert, type Chrome, Layout } from '../layout';
+import { type Confirmation, ConfirmButton, EnableButton } from './confirm';
 import { RepositoryPins } from './federations-page';
 import { Snippet } from './snippet';
 
@@ -166,13 +166,7 @@ export function FederationPage(props: {
                       <p>
                         <strong>Enable.</strong> Jobs get tokens through it again.
                       </p>
-                      <form method="post" action={`${path}/enabled`} class="inline">
-                        <Csrf token={csrf} />
-                        <input type="hidden" name="enabled" value="true" />
-                        <button type="submit" aria-label={`Enable ${f.name}`}>
-                          Enable
-                        </button>
-                      </form>
+                      <EnableButton path={path} name={f.name} csrf={csrf} inline />
                     </>
                   )}
                 </div>

@@ -1,13 +1,14 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-import { MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../../api-keys/key-fields';
 import type { KeyView } from '../../api-keys/key-view';
-import { WIDE_PREFIX_BELOW } from '../../lib/ip';
+import { NAME_MAX } from '../../lib/display-name';
 import type { UsageReport } from '../../usage/query-usage';
 import { UsageChart } from '../chart';
 import { when } from '../format';
 import { Alert, type Chrome, Csrf, Layout } from '../layout';
+import { EnableButton } from './confirm';
 import { KeyActionButton } from './key-confirmations';
+import { KeyLimitFields } from './key-limit-fields';
 
 function Details(props: { k: KeyView }) {
   const { k } = props;
@@ -70,38 +71,12 @@ function AccessForm(props: { k: KeyView; catalog: readonly string[]; path: strin
             ))}
           </div>
         </fieldset>
-        <label for="edit-cidrs">Allowed IP ranges</label>
-        <textarea
-          id="edit-cidrs"
-          name="allowedCidrs"
-          rows={3}
-          class="code"
-          aria-describedby="edit-cidrs-help"
-          data-cidr-warning="edit-cidrs-warning"
-          data-wide-ipv4={WIDE_PREFIX_BELOW.ipv4}
-          data-wide-ipv6={WIDE_PREFIX_BELOW.ipv6}
-        >
-          {k.allowedCidrs.join('\n')}
-        </textarea>
-        <p id="edit-cidrs-help" class="help">
-          One range per line; empty allows any address.
-        </p>
-        <p id="edit-cidrs-warning" class="alert warn" hidden>
-          Warning: a range this wide (such as 0.0.0.0/0 or ::/0) allows almost any address.
-        </p>
-        <label for="edit-ttl">Token lifetime (seconds)</label>
-        <input
-          id="edit-ttl"
-          name="tokenTtlSeconds"
-          type="number"
-          min={MIN_TOKEN_TTL}
-          max={MAX_TOKEN_TTL}
-          aria-describedby="edit-ttl-help"
-          value={k.tokenTtlSeconds ?? ''}
+        <KeyLimitFields
+          prefix="edit"
+          cidrs={k.allowedCidrs.join('\n')}
+          cidrsHelp="One range per line; empty allows any address."
+          ttl={String(k.tokenTtlSeconds ?? '')}
         />
-        <p id="edit-ttl-help" class="help">
-          {`${MIN_TOKEN_TTL} to ${MAX_TOKEN_TTL}; empty for the server’s default.`}
-        </p>
         <div class="actions">
           <button type="submit">Save changes</button>
         </div>
@@ -136,13 +111,7 @@ function LifeCycle(props: { k: KeyView; path: string; csrf: string }) {
             <p>
               <strong>Enable.</strong> The key gets tokens again.
             </p>
-            <form method="post" action={`${path}/enabled`} class="inline">
-              <Csrf token={csrf} />
-              <input type="hidden" name="enabled" value="true" />
-              <button type="submit" aria-label={`Enable ${k.name}`}>
-                Enable
-              </button>
-            </form>
+            <EnableButton path={path} name={k.name} csrf={csrf} inline />
           </>
         )}
       </div>
@@ -198,7 +167,14 @@ export function KeyPage(props: {
               <form method="post" action={`${path}/update`}>
                 <Csrf token={csrf} />
                 <label for="rename-name">Name</label>
-                <input id="rename-name" name="name" type="text" required maxlength={100} value={k.name} />
+                <input
+                  id="rename-name"
+                  name="name"
+                  type="text"
+                  required
+                  maxlength={NAME_MAX}
+                  value={k.name}
+                />
                 <div class="actions">
                   <button type="submit">Rename</button>
                 </div>

@@ -3,7 +3,8 @@
 import type { KeyView } from '../../api-keys/key-view';
 import { Day } from '../dates';
 import { when } from '../format';
-import { Alert, type Chrome, Csrf, Layout } from '../layout';
+import { Alert, type Chrome, Layout } from '../layout';
+import { EnableButton } from './confirm';
 import { CreateKeyDialog } from './create-key-form';
 import { KeyActionButton } from './key-confirmations';
 
@@ -38,13 +39,7 @@ function RowActions(props: { csrf: string; base: string; k: KeyView }) {
       {k.status === 'active' ? (
         <KeyActionButton action="disable" k={k} keyPath={keyPath} csrf={csrf} from="list" />
       ) : (
-        <form method="post" action={`${keyPath}/enabled`}>
-          <Csrf token={csrf} />
-          <input type="hidden" name="enabled" value="true" />
-          <button type="submit" aria-label={`Enable ${k.name}`}>
-            Enable
-          </button>
-        </form>
+        <EnableButton path={keyPath} name={k.name} csrf={csrf} />
       )}
       <KeyActionButton action="revoke" k={k} keyPath={keyPath} csrf={csrf} from="list" />
     </div>

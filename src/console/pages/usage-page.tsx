@@ -1,8 +1,5 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-// OWNERSHIP: this page moved out of simple-pages.tsx for issue 12 (audit log, usage, set-up
-// and invites). It is edited by the audit/usage/invites engineer only; please do not move it
-// back or edit it alongside simple-pages.tsx — ask instead.
 import type { UsageReport } from '../../usage/query-usage';
 import { UsageChart } from '../chart';
 import { type Chrome, Layout } from '../layout';

@@ -6,6 +6,7 @@ import { findFederationByClientId, markFederationUsed } from '../../federation/f
 import { shownValue } from '../../federation/verify-claims-seen';
 import { verifySubjectToken } from '../../federation/verify-subject-token';
 import { DomainError } from '../../lib/domain-error';
+import { requestHeader } from '../../lib/request-header';
 import { OAuthError } from '../oauth-error';
 import { requestedAudience } from '../requested-audience';
 import { requestedScopes } from '../requested-scope';
@@ -16,19 +17,18 @@ import { issueAccessToken } from './issue-access-token';
 /** RFC 8693 §3: what the exchange issued. */
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
-export interface FederatedTokenResponse extends TokenResponse {
+interface FederatedTokenResponse extends TokenResponse {
   issued_token_type: typeof ACCESS_TOKEN_TYPE;
 }
 
-export interface FederatedRequest {
-  form: Map<string, string>;
+/** What sets one federated grant apart from the other. */
+export interface FederatedGrant {
   /** Reads the grant's own parameters and returns the ID token presented. */
-  token: () => string;
+  token: (form: Map<string, string>) => string;
   /** How the grant names the token in refusals: "subject token" or "assertion". */
   label: string;
   /** The error code of a refused token: each grant's RFC names its own. */
   refusal: 'invalid_request' | 'invalid_grant';
-  ip: string | undefined;
 }
 
 /**
@@ -40,7 +40,7 @@ export interface FederatedRequest {
  */
 function federationClientId(c: Context, form: Map<string, string>): string {
   const credentials = ['client_secret', 'client_assertion', 'client_assertion_type'].some((p) => form.has(p));
-  if (c.req.header('authorization') !== undefined || credentials) {
+  if (requestHeader(c, 'authorization') !== undefined || credentials) {
     throw new OAuthError(
       'invalid_client',
       'a federation authenticates with its ID token alone: send client_id without a client_secret or an Authorization header',
@@ -61,17 +61,29 @@ async function activeFederation(deps: Deps, clientId: string) {
   return federation;
 }
 
+/** The /token handler of a federated grant: the exchange below, with the grant's own parameters. */
+export function federatedGrant(g: FederatedGrant) {
+  return (deps: Deps, c: Context, form: Map<string, string>, ip: string | undefined) =>
+    federatedToken(deps, c, g, form, ip);
+}
+
 /**
  * The exchange both federated grants share (RFC 8693 token exchange and the RFC 7523
  * jwt-bearer form): the federation, its checks of the ID token, the requested scopes
  * and audience, and last the token's single use, so a refusal never burns the jti.
  */
-export function federatedToken(deps: Deps, c: Context, r: FederatedRequest): Promise<FederatedTokenResponse> {
+function federatedToken(
+  deps: Deps,
+  c: Context,
+  g: FederatedGrant,
+  form: Map<string, string>,
+  ip: string | undefined,
+): Promise<FederatedTokenResponse> {
   const now = deps.clock.now();
-  const throttleKey = r.ip ?? 'unknown';
+  const throttleKey = ip ?? 'unknown';
   return throttledExchange(deps, throttleKey, now, async () => {
-    const clientId = federationClientId(c, r.form);
-    const token = r.token();
+    const clientId = federationClientId(c, form);
+    const token = g.token(form);
     const federation = await activeFederation(deps, clientId);
     let verified: Awaited<ReturnType<typeof verifySubjectToken>>;
     try {
@@ -81,21 +93,21 @@ export function federatedToken(deps: Deps, c: Context, r: FederatedRequest): Pro
         allowedIssuers: deps.config.federationIssuers,
         keys: deps.oidcKeys,
         now,
-        label: r.label,
+        label: g.label,
       });
     } catch (e) {
       if (!(e instanceof DomainError && e.code === 'validation')) throw e;
       deps.usage.record(federation.id, federation.orgId, now, 'refused');
-      throw new OAuthError(r.refusal, e.detail);
+      throw new OAuthError(g.refusal, e.detail);
     }
-    const scopes = requestedScopes(r.form.get('scope'), federation.scopes, deps.catalog);
-    const aud = requestedAudience(r.form, deps.config);
+    const scopes = requestedScopes(form.get('scope'), federation.scopes, deps.catalog);
+    const aud = requestedAudience(form, deps.config);
     refuseIfThrottled(deps, throttleKey, now);
     if (!(await consumeSubjectToken(deps.db, federation.issuer, verified.jti, verified.usableUntil, now))) {
       deps.usage.record(federation.id, federation.orgId, now, 'refused');
       throw new OAuthError(
-        r.refusal,
-        `${r.label} refused: it was already exchanged (jti "${shownValue(verified.jti)}"); ` +
+        g.refusal,
+        `${g.label} refused: it was already exchanged (jti "${shownValue(verified.jti)}"); ` +
           `an ID token is single-use, request a new one (${verified.seen})`,
       );
     }
@@ -107,7 +119,7 @@ export function federatedToken(deps: Deps, c: Context, r: FederatedRequest): Pro
       now,
       ttl: federation.tokenTtlSeconds ?? deps.config.tokenTtlSeconds,
     });
-    deps.usage.record(federation.id, federation.orgId, now, 'issued', r.ip);
+    deps.usage.record(federation.id, federation.orgId, now, 'issued', ip);
     try {
       await markFederationUsed(deps.db, federation.id, now, federation.lastUsedAt);
     } catch (error) {

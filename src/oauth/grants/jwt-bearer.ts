@@ -1,7 +1,5 @@
-import type { Context } from 'hono';
-import type { Deps } from '../../deps';
 import { OAuthError } from '../oauth-error';
-import { type FederatedTokenResponse, federatedToken } from './federated-token';
+import { federatedGrant } from './federated-token';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -10,22 +8,12 @@ export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
  * same checks as the token exchange. A refused assertion is invalid_grant, as §3.1
  * requires of this grant.
  */
-export function jwtBearerGrant(
-  deps: Deps,
-  c: Context,
-  form: Map<string, string>,
-  ip: string | undefined,
-): Promise<FederatedTokenResponse> {
-  return federatedToken(deps, c, {
-    form,
-    ip,
-    label: 'assertion',
-    refusal: 'invalid_grant',
-    token: () => {
-      const token = form.get('assertion');
-      if (token === undefined)
-        throw new OAuthError('invalid_request', 'assertion is required (the ID token)');
-      return token;
-    },
-  });
-}
+export const jwtBearerGrant = federatedGrant({
+  label: 'assertion',
+  refusal: 'invalid_grant',
+  token: (form) => {
+    const token = form.get('assertion');
+    if (token === undefined) throw new OAuthError('invalid_request', 'assertion is required (the ID token)');
+    return token;
+  },
+});

@@ -1,7 +1,5 @@
-import type { Context } from 'hono';
-import type { Deps } from '../../deps';
 import { OAuthError } from '../oauth-error';
-import { ACCESS_TOKEN_TYPE, type FederatedTokenResponse, federatedToken } from './federated-token';
+import { ACCESS_TOKEN_TYPE, federatedGrant } from './federated-token';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
@@ -16,38 +14,29 @@ const SUBJECT_TOKEN_TYPES = new Set([
  * subject token, for an access token. Impersonation only: an actor token (delegation)
  * is refused rather than silently dropped.
  */
-export function tokenExchangeGrant(
-  deps: Deps,
-  c: Context,
-  form: Map<string, string>,
-  ip: string | undefined,
-): Promise<FederatedTokenResponse> {
-  return federatedToken(deps, c, {
-    form,
-    ip,
-    label: 'subject token',
-    refusal: 'invalid_request',
-    token: () => {
-      const token = form.get('subject_token');
-      if (token === undefined) throw new OAuthError('invalid_request', 'subject_token is required');
-      const type = form.get('subject_token_type');
-      if (type === undefined || !SUBJECT_TOKEN_TYPES.has(type)) {
-        throw new OAuthError(
-          'invalid_request',
-          'subject_token_type must name an OIDC ID token (…:oauth:token-type:id_token, or …:oauth:token-type:jwt)',
-        );
-      }
-      const requested = form.get('requested_token_type');
-      if (requested !== undefined && requested !== ACCESS_TOKEN_TYPE) {
-        throw new OAuthError(
-          'invalid_request',
-          'requested_token_type: only access tokens are issued (…:oauth:token-type:access_token)',
-        );
-      }
-      if (form.has('actor_token') || form.has('actor_token_type')) {
-        throw new OAuthError('invalid_request', 'actor_token is not supported: send the subject token alone');
-      }
-      return token;
-    },
-  });
-}
+export const tokenExchangeGrant = federatedGrant({
+  label: 'subject token',
+  refusal: 'invalid_request',
+  token: (form) => {
+    const token = form.get('subject_token');
+    if (token === undefined) throw new OAuthError('invalid_request', 'subject_token is required');
+    const type = form.get('subject_token_type');
+    if (type === undefined || !SUBJECT_TOKEN_TYPES.has(type)) {
+      throw new OAuthError(
+        'invalid_request',
+        'subject_token_type must name an OIDC ID token (…:oauth:token-type:id_token, or …:oauth:token-type:jwt)',
+      );
+    }
+    const requested = form.get('requested_token_type');
+    if (requested !== undefined && requested !== ACCESS_TOKEN_TYPE) {
+      throw new OAuthError(
+        'invalid_request',
+        'requested_token_type: only access tokens are issued (…:oauth:token-type:access_token)',
+      );
+    }
+    if (form.has('actor_token') || form.has('actor_token_type')) {
+      throw new OAuthError('invalid_request', 'actor_token is not supported: send the subject token alone');
+    }
+    return token;
+  },
+});
