@@ -14,7 +14,7 @@ import { updateFederation } from '../federation/update-federation';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
 import { orgOf, refuseViewer } from './console-middleware';
 import { federationWorkflow } from './federation-workflow';
-import { errorDetail, type Form, list, str } from './form-fields';
+import { errorDetail, type Form, list, notFoundDetail, str } from './form-fields';
 import type { ChromeFor } from './page-chrome';
 import { ConfirmPage } from './pages/confirm';
 import { FederationFormPage, type FederationFormValues } from './pages/federation-form-page';
@@ -142,7 +142,7 @@ export function registerFederationRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFo
         <MessagePage
           chrome={await chrome(c, org, 'federations')}
           title="Not found"
-          message={errorDetail(e)}
+          message={notFoundDetail(e)}
         />,
         404,
       );

@@ -45,5 +45,25 @@ export function consoleRefusal(e: unknown): {
   };
 }
 
-/** The text to show for a refused request; anything else propagates. */
-export const errorDetail = (e: unknown): string => consoleRefusal(e).detail;
+/**
+ * The text to show beside a form or list for a refused request. A service that cannot
+ * answer (the database, a throttle) is not something the form can fix: it propagates
+ * to the console's error page with its own status (503 or 429) and Retry-After, as
+ * anything that is not a refusal does.
+ */
+export function errorDetail(e: unknown): string {
+  const refusal = consoleRefusal(e);
+  if (refusal.status === 503 || refusal.status === 429) throw e;
+  return refusal.detail;
+}
+
+/**
+ * The text for a "Not found" page when `e` says the thing is missing; any other refusal
+ * (the database unavailable, a throttle) propagates to the console's error page, so a
+ * 503 is never shown as a 404.
+ */
+export function notFoundDetail(e: unknown): string {
+  const known = asDomainError(e);
+  if (known?.code !== 'not-found') throw e;
+  return known.detail;
+}

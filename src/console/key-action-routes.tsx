@@ -8,7 +8,7 @@ import { rotateKey } from '../api-keys/rotate-key';
 import { updateKey } from '../api-keys/update-key';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
 import { orgOf, refuseViewer } from './console-middleware';
-import { errorDetail, type Form, str } from './form-fields';
+import { errorDetail, type Form, notFoundDetail, str } from './form-fields';
 import { type Done, keyCtx } from './key-console';
 import type { ChromeFor } from './page-chrome';
 import { ConfirmPage } from './pages/confirm';
@@ -39,7 +39,7 @@ export function registerKeyActionRoutes(
         key = await findKey(c.var.deps.db, org.id, c.req.param('id') as string);
       } catch (e) {
         return c.html(
-          <MessagePage chrome={await chrome(c, org, 'keys')} title="Not found" message={errorDetail(e)} />,
+          <MessagePage chrome={await chrome(c, org, 'keys')} title="Not found" message={notFoundDetail(e)} />,
           404,
         );
       }

@@ -11,7 +11,7 @@ import { accessChange } from './access-change';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
 import { orgOf, refuseViewer } from './console-middleware';
 import { fromNow } from './dates';
-import { errorDetail, type Form, lines, list, str } from './form-fields';
+import { errorDetail, type Form, lines, list, notFoundDetail, str } from './form-fields';
 import { registerKeyActionRoutes } from './key-action-routes';
 import { doneMessage, keyCtx } from './key-console';
 import type { ChromeFor } from './page-chrome';
@@ -164,28 +164,30 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
     const deps = c.var.deps;
     const org = orgOf(c);
     const now = deps.clock.now();
+    let key: Awaited<ReturnType<typeof findKey>>;
     try {
-      const key = await findKey(deps.db, org.id, c.req.param('id') as string);
-      await deps.usage.flush(deps.db);
-      const usage = await queryUsage(deps.db, now, { orgId: org.id, keyId: key.id });
-      return c.html(
-        <KeyPage
-          chrome={await chrome(c, org, 'keys')}
-          k={toKeyView(key, now)}
-          catalog={deps.catalog}
-          usage={usage}
-          canWrite={org.role === 'admin'}
-          flash={extra.flash}
-          error={extra.error}
-        />,
-        status,
-      );
+      key = await findKey(deps.db, org.id, c.req.param('id') as string);
     } catch (e) {
       return c.html(
-        <MessagePage chrome={await chrome(c, org, 'keys')} title="Not found" message={errorDetail(e)} />,
+        <MessagePage chrome={await chrome(c, org, 'keys')} title="Not found" message={notFoundDetail(e)} />,
         404,
       );
     }
+    // The page's counts include this instance's tokens not yet written.
+    await deps.usage.flush(deps.db);
+    const usage = await queryUsage(deps.db, now, { orgId: org.id, keyId: key.id });
+    return c.html(
+      <KeyPage
+        chrome={await chrome(c, org, 'keys')}
+        k={toKeyView(key, now)}
+        catalog={deps.catalog}
+        usage={usage}
+        canWrite={org.role === 'admin'}
+        flash={extra.flash}
+        error={extra.error}
+      />,
+      status,
+    );
   };
   app.get('/console/orgs/:org/keys/:id', (c) => renderKey(c));
 
