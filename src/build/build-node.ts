@@ -13,7 +13,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * same relative place the source does.
  */
 export const NODE_BUILD_DIR = join(ROOT, 'dist/node');
-export const NODE_BIN = join(NODE_BUILD_DIR, 'keymint.js');
+/** What `npm start` runs: a CommonJS launcher (src/cli/launch.ts) that loads keymint.js. */
+export const NODE_BIN = join(NODE_BUILD_DIR, 'keymint.cjs');
 
 /** Whether dist/node/ holds exactly these files already (a directory swapped away meanwhile does not). */
 function sameFiles(outputs: Map<string, Uint8Array>): boolean {
@@ -74,7 +75,23 @@ export async function buildNode(): Promise<{ changed: boolean }> {
     write: false,
     logLevel: 'warning',
   });
-  const outputs = new Map(result.outputFiles.map((f) => [relative(NODE_BUILD_DIR, f.path), f.contents]));
+  const launcher = await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/cli/launch.ts'],
+    outfile: NODE_BIN,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    logLevel: 'warning',
+  });
+  const outputs = new Map(
+    [...result.outputFiles, ...launcher.outputFiles].map((f) => [
+      relative(NODE_BUILD_DIR, f.path),
+      f.contents,
+    ]),
+  );
   if (sameFiles(outputs)) return { changed: false };
 
   const fresh = `${NODE_BUILD_DIR}.new-${process.pid}`;

@@ -21,6 +21,8 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<void> {
     print: (text) => io.stdout.write(text),
     kekPath: kekPath(io),
     settings: { warnings, effective },
+    // As the launcher (launch.ts) left it for Node's thread pool; libuv's default is 4.
+    threadPool: Number(io.env.UV_THREADPOOL_SIZE) || 4,
   });
   io.keepRunning(server.stop);
 }

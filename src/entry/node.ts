@@ -71,6 +71,8 @@ export interface NodeServerHost {
   announceSetup?: boolean;
   /** A worker process's way to the other workers' metrics (WORKER_PROCESSES). */
   gatherMetrics?: MetricsGatherer;
+  /** The size of Node's thread pool, where signatures are made (see thread-pool-size.ts), for the log. */
+  threadPool?: number;
 }
 
 /** What readSettings found, logged by whichever process reports them (the only one, or a primary). */
@@ -129,7 +131,11 @@ export async function startNodeServer(
     const draining = drainable(server as Server);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    log.info('keymint listening', { url: `http://${config.host}:${port}`, issuer: config.issuerUrl });
+    log.info('keymint listening', {
+      url: `http://${config.host}:${port}`,
+      issuer: config.issuerUrl,
+      threadPool: host.threadPool ?? null,
+    });
     if (newcomer && host.announceSetup !== false) {
       // A newcomer on the embedded database reaches the console without stopping the server.
       const setupUrl = `${config.issuerUrl}/console/setup/${await deps.setupLink.issue(systemClock.now())}`;

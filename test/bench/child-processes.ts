@@ -64,7 +64,7 @@ export function startChild(name: string, args: string[], env: NodeJS.ProcessEnv)
 
 /** Runs the keymint CLI to completion and returns its stdout. */
 export async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const proc = spawn(process.execPath, ['dist/node/keymint.js', ...args], {
+  const proc = spawn(process.execPath, ['dist/node/keymint.cjs', ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -35,7 +35,7 @@ export async function serveKeymint(
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = childEnv({ ...db.env, PORT: String(port), ISSUER_URL: base, ...extra });
-  const child = startChild(what, profiled(['dist/node/keymint.js', 'serve']), env);
+  const child = startChild(what, profiled(['dist/node/keymint.cjs', 'serve']), env);
   // With several worker processes, ready once the primary says they all listen.
   const workers = Number(extra.WORKER_PROCESSES ?? 1) > 1;
   await waitFor(what, child, async () =>

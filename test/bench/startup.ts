@@ -20,7 +20,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
     pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-    entry: { type: 'string', default: 'dist/node/keymint.js' },
+    entry: { type: 'string', default: 'dist/node/keymint.cjs' },
   },
 });
 const RUNS = Number(values.runs);
