@@ -37,7 +37,12 @@ export const USAGE = `usage: npm run bench -- [--only token,discovery,scale,inst
     federation  keymint RFC 8693 token exchange (fresh GitHub-shaped ID token per request, cached
              JWKS) next to client_credentials on the same server: latency p50/p99 and req/s
     mcp      MCP tools/call list_keys at /mcp vs GET /api/v1/orgs/{org}/keys on the same server
-  --cpu-prof DIR  keymint and baseline servers write V8 CPU profiles (node --cpu-prof) to DIR
+  --cpu-prof DIR  keymint and baseline servers write V8 CPU profiles (node --cpu-prof) to DIR.
+             They sample wall time: under load a thread that wakes another (handing a
+             signature to the thread pool, writing to a socket) is often preempted there,
+             so signOneShot and writev look costlier than they are. For where the CPU goes,
+             run with NODE_OPTIONS=--perf-basic-prof and attach
+             perf record -e cpu-clock -g -p <server pid>.
   defaults: 50 connections, 10 s per run, 3 rounds, 3 s warm-up, 500 samples, --alg RS256 --alg ES256,
             --workers 2 (1: one process only), --scale-keys 1000000`;
 
