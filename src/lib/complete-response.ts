@@ -1,7 +1,10 @@
 /** The headers every keymint answer carries; app.ts adds them to answers made without them. */
 export const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' } as const;
 
-const complete = new WeakSet<Response>();
+// A mark on the response itself rather than a WeakSet: weak entries for short-lived
+// objects add work to every young-generation collection.
+const COMPLETE = Symbol('keymint.complete');
+type Marked = Response & { [COMPLETE]?: true };
 
 /**
  * A response whose headers are a plain record already holding NOSNIFF. The Node adaptor
@@ -14,11 +17,12 @@ export function completeResponse(
   headers: Readonly<Record<string, string>>,
 ): Response {
   const res = new Response(body, { status, headers });
-  if (headers['X-Content-Type-Options'] === NOSNIFF['X-Content-Type-Options']) complete.add(res);
+  if (headers['X-Content-Type-Options'] === NOSNIFF['X-Content-Type-Options'])
+    (res as Marked)[COMPLETE] = true;
   return res;
 }
 
 /** Whether `res` came from completeResponse with every header keymint adds. */
 export function isComplete(res: Response): boolean {
-  return complete.has(res);
+  return (res as Marked)[COMPLETE] === true;
 }

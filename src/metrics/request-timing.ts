@@ -22,8 +22,13 @@ function routeLabel(c: Context): string {
   return answered.path;
 }
 
-/** The route of requests answered by an app of its own (a surface app.ts loads on first use). */
-const answeredInside = new WeakMap<Request, string>();
+/**
+ * The route of a request answered by an app of its own (a surface app.ts loads on first
+ * use), kept on the request itself rather than in a WeakMap: weak entries for
+ * short-lived objects add work to every young-generation collection.
+ */
+const ANSWERED_INSIDE = Symbol('keymint.answeredInside');
+type Reported = Request & { [ANSWERED_INSIDE]?: string };
 
 /**
  * In front of such an app: tells the outer timing which of its routes answered, since
@@ -32,7 +37,7 @@ const answeredInside = new WeakMap<Request, string>();
 export function reportRoute(): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    answeredInside.set(c.req.raw, routeLabel(c));
+    (c.req.raw as Reported)[ANSWERED_INSIDE] = routeLabel(c);
   };
 }
 
@@ -47,7 +52,7 @@ export function requestTiming(metricsOf: (c: Context) => Metrics): MiddlewareHan
     const start = performance.now();
     await next();
     const status = c.res.status;
-    const route = answeredInside.get(c.req.raw) ?? routeLabel(c);
+    const route = (c.req.raw as Reported)[ANSWERED_INSIDE] ?? routeLabel(c);
     metrics.observeRequest(route, c.req.method, status, (performance.now() - start) / 1000);
     if (status >= 500 && c.error && isDatabaseError(c.error)) metrics.databaseError();
   };
