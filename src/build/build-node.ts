@@ -57,40 +57,33 @@ const REQUIRE_BANNER =
  * directory, so a process starting meanwhile never reads a half-written file.
  */
 export async function buildNode(): Promise<{ changed: boolean }> {
-  const result = await build({
+  // What both outputs share: bundled for Node 20, kept in memory until compared.
+  const common = {
     absWorkingDir: ROOT,
-    entryPoints: { keymint: 'src/cli/bin.ts' },
-    outdir: NODE_BUILD_DIR,
     bundle: true,
-    splitting: true,
-    // Chunks beside the entry: every output file sits two levels under the root.
-    chunkNames: '[name]-[hash]',
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: KEPT_EXTERNAL,
-    banner: { js: REQUIRE_BANNER },
-    // Stack traces map back to src/ with NODE_OPTIONS=--enable-source-maps.
-    sourcemap: 'linked',
-    write: false,
-    logLevel: 'warning',
-  });
-  const launcher = await build({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/cli/launch.ts'],
-    outfile: NODE_BIN,
-    bundle: true,
-    format: 'cjs',
     platform: 'node',
     target: 'node20',
     write: false,
     logLevel: 'warning',
-  });
+  } as const;
+  const [cli, launcher] = await Promise.all([
+    build({
+      ...common,
+      entryPoints: { keymint: 'src/cli/bin.ts' },
+      outdir: NODE_BUILD_DIR,
+      splitting: true,
+      // Chunks beside the entry: every output file sits two levels under the root.
+      chunkNames: '[name]-[hash]',
+      format: 'esm',
+      external: KEPT_EXTERNAL,
+      banner: { js: REQUIRE_BANNER },
+      // Stack traces map back to src/ with NODE_OPTIONS=--enable-source-maps.
+      sourcemap: 'linked',
+    }),
+    build({ ...common, entryPoints: ['src/cli/launch.ts'], outfile: NODE_BIN, format: 'cjs' }),
+  ]);
   const outputs = new Map(
-    [...result.outputFiles, ...launcher.outputFiles].map((f) => [
-      relative(NODE_BUILD_DIR, f.path),
-      f.contents,
-    ]),
+    [...cli.outputFiles, ...launcher.outputFiles].map((f) => [relative(NODE_BUILD_DIR, f.path), f.contents]),
   );
   if (sameFiles(outputs)) return { changed: false };
 

@@ -1,3 +1,4 @@
+import { threadPoolSize } from '../entry/thread-pool-size';
 import { servesItself } from '../entry/worker-processes';
 import { createLog } from '../lib/log';
 import { noMoreArguments, parseCommand } from './args';
@@ -21,8 +22,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<void> {
     print: (text) => io.stdout.write(text),
     kekPath: kekPath(io),
     settings: { warnings, effective },
-    // As the launcher (launch.ts) left it for Node's thread pool; libuv's default is 4.
-    threadPool: Number(io.env.UV_THREADPOOL_SIZE) || 4,
+    threadPool: threadPoolSize(io.env),
   });
   io.keepRunning(server.stop);
 }

@@ -4,7 +4,9 @@ import type { Context } from 'hono';
 import { asDomainError } from '../db/database-error';
 import { internalErrorMessage, reportUnexpected } from '../lib/unexpected-failure';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
-import { consoleRefusal } from './form-fields';
+import { orgOf } from './console-middleware';
+import { consoleRefusal, notFoundDetail } from './form-fields';
+import type { Chrome } from './layout';
 import type { ChromeFor } from './page-chrome';
 import { MessagePage } from './pages/simple-pages';
 
@@ -36,3 +38,18 @@ export function consoleErrorPage(chrome: ChromeFor) {
     );
   };
 }
+
+/**
+ * The "Not found" page for a lookup by the URL's id that found nothing; any other
+ * refusal (the database unavailable) propagates to the error page above.
+ */
+export const notFoundPage = async (
+  c: ConsoleContext,
+  chrome: ChromeFor,
+  active: Chrome['active'],
+  e: unknown,
+) =>
+  c.html(
+    <MessagePage chrome={await chrome(c, orgOf(c), active)} title="Not found" message={notFoundDetail(e)} />,
+    404,
+  );

@@ -12,15 +12,15 @@ import { listFederations } from '../federation/list-federations';
 import { revokeFederation } from '../federation/revoke-federation';
 import { updateFederation } from '../federation/update-federation';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
+import { notFoundPage } from './console-errors';
 import { orgOf, refuseViewer } from './console-middleware';
 import { federationWorkflow } from './federation-workflow';
-import { errorDetail, type Form, list, notFoundDetail, str } from './form-fields';
+import { errorDetail, type Form, list, str } from './form-fields';
 import type { ChromeFor } from './page-chrome';
 import { ConfirmPage } from './pages/confirm';
 import { FederationFormPage, type FederationFormValues } from './pages/federation-form-page';
 import { FEDERATION_CONFIRMATIONS, FederationPage, federationConfirmation } from './pages/federation-page';
 import { FederationsPage } from './pages/federations-page';
-import { MessagePage } from './pages/simple-pages';
 
 /** The federation services' context for the signed-in user, audited as them. */
 const fedCtx = (c: ConsoleContext): FederationServiceContext =>
@@ -138,14 +138,7 @@ export function registerFederationRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFo
     try {
       return toFederationView(await findFederation(c.var.deps.db, org.id, c.req.param('id') as string));
     } catch (e) {
-      return c.html(
-        <MessagePage
-          chrome={await chrome(c, org, 'federations')}
-          title="Not found"
-          message={notFoundDetail(e)}
-        />,
-        404,
-      );
+      return notFoundPage(c, chrome, 'federations', e);
     }
   };
 

@@ -2,18 +2,16 @@
 /** @jsxImportSource hono/jsx */
 import type { Hono } from 'hono';
 import { deleteKey } from '../api-keys/delete-key';
-import { findKey } from '../api-keys/find-key';
 import { revokeKey } from '../api-keys/revoke-key';
 import { rotateKey } from '../api-keys/rotate-key';
 import { updateKey } from '../api-keys/update-key';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
 import { orgOf, refuseViewer } from './console-middleware';
-import { errorDetail, type Form, notFoundDetail, str } from './form-fields';
-import { type Done, keyCtx } from './key-console';
+import { errorDetail, type Form, str } from './form-fields';
+import { type Done, keyCtx, keyOrNotFound } from './key-console';
 import type { ChromeFor } from './page-chrome';
 import { ConfirmPage } from './pages/confirm';
 import { DEFAULT_GRACE_SECONDS, KEY_CONFIRMATIONS, keyConfirmation } from './pages/key-confirmations';
-import { MessagePage } from './pages/simple-pages';
 import type { RevealStore } from './reveal-store';
 
 /**
@@ -34,15 +32,8 @@ export function registerKeyActionRoutes(
       if (refused) return refused;
       const org = orgOf(c);
       const keys = `/console/orgs/${org.slug}/keys`;
-      let key: Awaited<ReturnType<typeof findKey>>;
-      try {
-        key = await findKey(c.var.deps.db, org.id, c.req.param('id') as string);
-      } catch (e) {
-        return c.html(
-          <MessagePage chrome={await chrome(c, org, 'keys')} title="Not found" message={notFoundDetail(e)} />,
-          404,
-        );
-      }
+      const key = await keyOrNotFound(c, chrome);
+      if (key instanceof Response) return key;
       const keyPath = `${keys}/${key.id}`;
       return c.html(
         <ConfirmPage

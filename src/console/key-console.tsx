@@ -2,7 +2,11 @@
 /** @jsxImportSource hono/jsx */
 import { findKey } from '../api-keys/find-key';
 import { requestMeta } from '../audit/request-meta';
+import type { ApiKeyRow } from '../db/schema/index';
 import type { ConsoleContext } from './console-env';
+import { notFoundPage } from './console-errors';
+import { orgOf } from './console-middleware';
+import type { ChromeFor } from './page-chrome';
 
 /** The key services' context for the signed-in user, audited as them. */
 export const keyCtx = (c: ConsoleContext) => ({
@@ -35,4 +39,13 @@ export async function doneMessage(c: ConsoleContext, orgId: string): Promise<str
   const key =
     ref && verb !== 'deleted' ? await findKey(c.var.deps.db, orgId, ref).catch(() => undefined) : undefined;
   return key ? `Key “${key.name}” ${verb}.` : `Key ${verb}.`;
+}
+
+/** The key the URL names, or the "Not found" page saying there is none. */
+export async function keyOrNotFound(c: ConsoleContext, chrome: ChromeFor): Promise<ApiKeyRow | Response> {
+  try {
+    return await findKey(c.var.deps.db, orgOf(c).id, c.req.param('id') as string);
+  } catch (e) {
+    return notFoundPage(c, chrome, 'keys', e);
+  }
 }

@@ -11,9 +11,9 @@ import { accessChange } from './access-change';
 import type { ConsoleContext, ConsoleEnv } from './console-env';
 import { orgOf, refuseViewer } from './console-middleware';
 import { fromNow } from './dates';
-import { errorDetail, type Form, lines, list, notFoundDetail, str } from './form-fields';
+import { errorDetail, type Form, lines, list, str } from './form-fields';
 import { registerKeyActionRoutes } from './key-action-routes';
-import { doneMessage, keyCtx } from './key-console';
+import { doneMessage, keyCtx, keyOrNotFound } from './key-console';
 import type { ChromeFor } from './page-chrome';
 import { AccessConfirmPage } from './pages/access-confirm-page';
 import { type CreateForm, CreateKeyPage } from './pages/create-key-form';
@@ -164,15 +164,8 @@ export function registerKeyRoutes(app: Hono<ConsoleEnv>, chrome: ChromeFor, reve
     const deps = c.var.deps;
     const org = orgOf(c);
     const now = deps.clock.now();
-    let key: Awaited<ReturnType<typeof findKey>>;
-    try {
-      key = await findKey(deps.db, org.id, c.req.param('id') as string);
-    } catch (e) {
-      return c.html(
-        <MessagePage chrome={await chrome(c, org, 'keys')} title="Not found" message={notFoundDetail(e)} />,
-        404,
-      );
-    }
+    const key = await keyOrNotFound(c, chrome);
+    if (key instanceof Response) return key;
     // The page's counts include this instance's tokens not yet written.
     await deps.usage.flush(deps.db);
     const usage = await queryUsage(deps.db, now, { orgId: org.id, keyId: key.id });

@@ -21,3 +21,10 @@ export function threadPoolSizeFor(
   if (argv[0] !== 'serve' || env.UV_THREADPOOL_SIZE) return undefined;
   return CHEAP_SIGNATURES.has(env.SIGNING_ALG ?? '') ? '1' : undefined;
 }
+
+/** libuv's pool size when UV_THREADPOOL_SIZE says nothing usable. */
+const LIBUV_DEFAULT_THREADS = 4;
+
+/** The size the thread pool has in a process started with `env` (after the launcher). */
+export const threadPoolSize = (env: Readonly<Record<string, string | undefined>>): number =>
+  Number(env.UV_THREADPOOL_SIZE) || LIBUV_DEFAULT_THREADS;

@@ -25,3 +25,11 @@ export async function readForm(c: Context): Promise<Map<string, string>> {
   }
   return out;
 }
+
+/** A parameter the request must carry (sent empty counts as omitted, §3.1); `hint` says what it holds. */
+export function requiredParameter(form: Map<string, string>, name: string, hint?: string): string {
+  const value = form.get(name);
+  if (value === undefined)
+    throw new OAuthError('invalid_request', `${name} is required${hint ? ` (${hint})` : ''}`);
+  return value;
+}

@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../deps';
 import { activeTokenClaims, tokenActivityDeps } from '../tokens/token-activity';
 import { authenticateClient } from './authenticate-client';
-import { readForm } from './form';
-import { NO_STORE, OAuthError } from './oauth-error';
+import { readForm, requiredParameter } from './form';
+import { NO_STORE } from './oauth-error';
 
 /**
  * POST /introspect (RFC 7662). A key sees only tokens of its own organisation; any
@@ -13,8 +13,7 @@ export const introspectRoute = new Hono<AppEnv>().post('/introspect', async (c) 
   const deps = c.get('deps');
   const form = await readForm(c);
   const caller = await authenticateClient(deps, c, form);
-  const token = form.get('token');
-  if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
+  const token = requiredParameter(form, 'token');
   // The issuer's own clock: no leeway (RFC 7662 active means not yet expired).
   const found =
     token.length > 16_384

@@ -4,8 +4,8 @@ import type { AppEnv } from '../deps';
 import { revokeJti } from '../tokens/revoked-tokens';
 import { TokenRejected, verifyAccessToken } from '../tokens/verify-access-token';
 import { authenticateClient } from './authenticate-client';
-import { readForm } from './form';
-import { NO_STORE, OAuthError } from './oauth-error';
+import { readForm, requiredParameter } from './form';
+import { NO_STORE } from './oauth-error';
 
 /**
  * POST /revoke (RFC 7009). Answers 200 for tokens that are invalid, expired or of
@@ -15,8 +15,7 @@ export const revokeRoute = new Hono<AppEnv>().post('/revoke', async (c) => {
   const deps = c.get('deps');
   const form = await readForm(c);
   const caller = await authenticateClient(deps, c, form);
-  const token = form.get('token');
-  if (token === undefined) throw new OAuthError('invalid_request', 'token is required');
+  const token = requiredParameter(form, 'token');
   const now = deps.clock.now();
   const claims =
     token.length > 16_384

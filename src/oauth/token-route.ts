@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono';
 import type { AppEnv, Deps } from '../deps';
 import { completeResponse, NOSNIFF } from '../lib/complete-response';
 import { authenticateClient } from './authenticate-client';
-import { readForm } from './form';
+import { readForm, requiredParameter } from './form';
 import { clientCredentialsGrant, type TokenResponse } from './grants/client-credentials';
 import { JWT_BEARER_GRANT, jwtBearerGrant } from './grants/jwt-bearer';
 import { TOKEN_EXCHANGE_GRANT, tokenExchangeGrant } from './grants/token-exchange';
@@ -33,8 +33,7 @@ export const tokenRoute = new Hono<AppEnv>().post('/token', async (c) => {
   // c.get, not c.var: c.var builds an object of every variable on each access.
   const deps = c.get('deps');
   const form = await readForm(c);
-  const grantType = form.get('grant_type');
-  if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
+  const grantType = requiredParameter(form, 'grant_type');
   const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
   if (!grant) {
     throw new OAuthError(

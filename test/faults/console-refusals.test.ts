@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFederation } from '../../src/federation/create-federation';
 import { federationContext } from '../../src/federation/federation-service-context';
 import { type ConsoleUser, consoleUser } from '../helpers/console-client';
+import { lockTable } from '../helpers/table-lock';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 // A console page that looks one thing up (a key, a federation) answers "Not found" only
@@ -48,20 +49,7 @@ afterAll(async () => {
 
 /** Runs `request` while `table` is locked, and terminates the backend that waits on it. */
 async function dropConnectionDuring(table: string, request: () => Promise<Response>): Promise<Response> {
-  let release = () => {};
-  const released = new Promise<void>((r) => {
-    release = r;
-  });
-  let locked = () => {};
-  const isLocked = new Promise<void>((r) => {
-    locked = r;
-  });
-  const holding = locker.begin(async (tx) => {
-    await tx.unsafe(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-    locked();
-    await released;
-  });
-  await isLocked;
+  const lock = await lockTable(locker, table);
   const answer = request();
   try {
     for (let i = 0; ; i++) {
@@ -77,8 +65,7 @@ async function dropConnectionDuring(table: string, request: () => Promise<Respon
     }
     return await answer;
   } finally {
-    release();
-    await holding;
+    await lock.release();
   }
 }
 

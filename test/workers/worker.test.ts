@@ -14,6 +14,7 @@ import { listSigningKeys } from '../../src/signing/lifecycle';
 import { rotateSigningKeys } from '../../src/signing/manual-rotation';
 import { signingPolicy } from '../../src/signing/signing-policy';
 import { isJtiRevoked, revokeJti } from '../../src/tokens/revoked-tokens';
+import { lockTable } from '../helpers/table-lock';
 
 // Everything below runs inside workerd, against the PostgreSQL database global-setup.ts made.
 const client = inject('workerClient');
@@ -150,20 +151,7 @@ describe('keymint on Cloudflare Workers', () => {
     // With the signing keys locked away (no read can finish), a warm isolate still issues
     // tokens and serves its JWKS: it holds the keys, decrypted and imported.
     const sql = postgres(String(env.DATABASE_URL), { max: 1, onnotice: () => {} });
-    let release = () => {};
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
-    let locked = () => {};
-    const holding = new Promise<void>((r) => {
-      locked = r;
-    });
-    const lock = sql.begin(async (tx) => {
-      await tx`LOCK TABLE signing_keys IN ACCESS EXCLUSIVE MODE`;
-      locked();
-      await released;
-    });
-    await holding;
+    const lock = await lockTable(sql, 'signing_keys');
     try {
       const answered = await Promise.race([
         Promise.all([
@@ -179,8 +167,7 @@ describe('keymint on Cloudflare Workers', () => {
       // The same prepared bytes, served again: still the whole JWKS.
       expect(((await jwks.json()) as JSONWebKeySet).keys.length).toBeGreaterThanOrEqual(2);
     } finally {
-      release();
-      await lock;
+      await lock.release();
     }
     // Rotated elsewhere (an operator's --now): the isolate signs with the new key once its
     // keys are a second old, as a Node server's change watcher would switch.

@@ -1,4 +1,4 @@
-import { OAuthError } from '../oauth-error';
+import { requiredParameter } from '../form';
 import { federatedGrant } from './federated-token';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -11,9 +11,5 @@ export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const jwtBearerGrant = federatedGrant({
   label: 'assertion',
   refusal: 'invalid_grant',
-  token: (form) => {
-    const token = form.get('assertion');
-    if (token === undefined) throw new OAuthError('invalid_request', 'assertion is required (the ID token)');
-    return token;
-  },
+  token: (form) => requiredParameter(form, 'assertion', 'the ID token'),
 });

@@ -1,3 +1,4 @@
+import { requiredParameter } from '../form';
 import { OAuthError } from '../oauth-error';
 import { ACCESS_TOKEN_TYPE, federatedGrant } from './federated-token';
 
@@ -18,8 +19,7 @@ export const tokenExchangeGrant = federatedGrant({
   label: 'subject token',
   refusal: 'invalid_request',
   token: (form) => {
-    const token = form.get('subject_token');
-    if (token === undefined) throw new OAuthError('invalid_request', 'subject_token is required');
+    const token = requiredParameter(form, 'subject_token');
     const type = form.get('subject_token_type');
     if (type === undefined || !SUBJECT_TOKEN_TYPES.has(type)) {
       throw new OAuthError(
